@@ -1,0 +1,235 @@
+/*
+ * lifeboat OCF runtime: the environment of one invocation, generic actions and
+ * dispatch. Agents only provide their tables and action functions.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lifeboat/log.h"
+#include "lifeboat/meta.h"
+#include "lifeboat/ocf.h"
+
+static const char *
+lb_env(const char *name)
+{
+    const char *v = getenv(name);
+
+    return (v && *v) ? v : NULL;
+}
+
+static long
+lb_env_long(const char *name, long fallback)
+{
+    long v;
+
+    return lb_parse_long(lb_env(name), &v) ? v : fallback;
+}
+
+/* "OCF_RESKEY_CRM_meta_" + name, with '-' spelled '_' as Pacemaker does. */
+static const char *
+lb_meta_env(const char *name)
+{
+    char key[128];
+
+    snprintf(key, sizeof(key), "OCF_RESKEY_CRM_meta_%s", name);
+    for (char *p = key; *p; p++) {
+        if (*p == '-') {
+            *p = '_';
+        }
+    }
+    return lb_env(key);
+}
+
+static long
+lb_meta_long(const char *name, long fallback)
+{
+    long v;
+
+    return lb_parse_long(lb_meta_env(name), &v) ? v : fallback;
+}
+
+long long
+lb_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+lb_sleep_ms(long ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L};
+
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) {
+    }
+}
+
+void
+lb_ctx_init(struct lb_ctx *ctx, const struct lb_agent *agent, const char *action)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->agent = agent;
+    ctx->action = action;
+    ctx->start_ms = lb_now_ms();
+    ctx->instance = lb_env("OCF_RESOURCE_INSTANCE");
+    ctx->ocf_root = lb_env("OCF_ROOT") ? lb_env("OCF_ROOT") : LB_OCF_ROOT_DEFAULT;
+    ctx->timeout_ms = lb_meta_long("timeout", 0);
+    ctx->interval_ms = lb_meta_long("interval", 0);
+    ctx->check_level = (int)lb_env_long("OCF_CHECK_LEVEL", 0);
+    ctx->is_probe = action && !strcmp(action, "monitor") && ctx->interval_ms == 0;
+    ctx->is_clone = lb_meta_env("clone_max") != NULL;
+    ctx->clone_max = lb_meta_long("clone_max", 0);
+    ctx->clone_node_max = lb_meta_long("clone_node_max", 0);
+    ctx->clone = lb_meta_long("clone", 0);
+    /* Pacemaker 2.1 passes both the new and the legacy names. */
+    ctx->promoted_max = lb_meta_long("promoted_max", lb_meta_long("master_max", 0));
+    ctx->promoted_node_max =
+        lb_meta_long("promoted_node_max", lb_meta_long("master_node_max", 0));
+    ctx->notify_type = lb_meta_env("notify_type");
+    ctx->notify_operation = lb_meta_env("notify_operation");
+    ctx->node_name = lb_meta_env("on_node");
+    ctx->migrate_source = lb_meta_env("migrate_source");
+    ctx->migrate_target = lb_meta_env("migrate_target");
+}
+
+long
+lb_ctx_time_left_ms(const struct lb_ctx *ctx, long margin_ms)
+{
+    long left;
+
+    if (ctx->timeout_ms <= 0) {
+        return LONG_MAX;
+    }
+    left = ctx->timeout_ms - (long)(lb_now_ms() - ctx->start_ms) - margin_ms;
+    return left > 0 ? left : 0;
+}
+
+void
+lb_exit_reason(const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    /* One line only: the executor takes the first line as the reason. */
+    for (char *p = msg; *p; p++) {
+        if (*p == '\n' || *p == '\r') {
+            *p = ' ';
+        }
+    }
+    fprintf(stderr, "ocf-exit-reason:%s\n", msg);
+    fflush(stderr);
+    lb_err("%s", msg);
+}
+
+const char *
+lb_rc_str(int rc)
+{
+    switch (rc) {
+    case LB_OCF_SUCCESS: return "ok";
+    case LB_OCF_ERR_GENERIC: return "error";
+    case LB_OCF_ERR_ARGS: return "invalid parameter";
+    case LB_OCF_ERR_UNIMPLEMENTED: return "unimplemented feature";
+    case LB_OCF_ERR_PERM: return "insufficient privileges";
+    case LB_OCF_ERR_INSTALLED: return "not installed";
+    case LB_OCF_ERR_CONFIGURED: return "not configured";
+    case LB_OCF_NOT_RUNNING: return "not running";
+    case LB_OCF_RUNNING_PROMOTED: return "promoted";
+    case LB_OCF_FAILED_PROMOTED: return "promoted (failed)";
+    case LB_OCF_DEGRADED: return "degraded";
+    case LB_OCF_DEGRADED_PROMOTED: return "promoted (degraded)";
+    default: return "unknown";
+    }
+}
+
+static const struct lb_action *
+lb_find_action(const struct lb_agent *agent, const char *name)
+{
+    for (const struct lb_action *a = agent->actions; a->name; a++) {
+        if (!strcmp(a->name, name) && a->fn) {
+            return a;
+        }
+    }
+    return NULL;
+}
+
+/* Table checks plus the agent's own; used by validate-all and before actions. */
+static int
+lb_validate(struct lb_ctx *ctx)
+{
+    int rc = lb_params_validate(ctx);
+
+    if (rc == LB_OCF_SUCCESS && ctx->agent->validate) {
+        rc = ctx->agent->validate(ctx);
+    }
+    return rc;
+}
+
+static int
+lb_run_action(struct lb_ctx *ctx, const struct lb_action *act)
+{
+    int rc;
+
+    if (act->needs_validation) {
+        rc = lb_validate(ctx);
+        if (rc != LB_OCF_SUCCESS) {
+            return rc;
+        }
+    }
+    lb_debug("%s %s (interval %ldms, timeout %ldms, depth %d)", ctx->action,
+             ctx->instance ? ctx->instance : "-", ctx->interval_ms, ctx->timeout_ms,
+             ctx->check_level);
+    rc = act->fn(ctx);
+    lb_debug("%s %s: %s (%d)", ctx->action, ctx->instance ? ctx->instance : "-", lb_rc_str(rc),
+             rc);
+    return rc;
+}
+
+int
+lb_ocf_main(const struct lb_agent *agent, int argc, char **argv)
+{
+    struct lb_ctx ctx;
+    const struct lb_action *act;
+    const char *action = argc > 1 ? argv[1] : NULL;
+    int rc;
+
+    lb_log_init(agent->name, getenv("OCF_RESOURCE_INSTANCE"));
+    if (argc != 2 || !action || !*action) {
+        lb_usage_print(agent, stderr);
+        lb_log_close();
+        return LB_OCF_ERR_ARGS;
+    }
+    if (!strcmp(action, "meta-data")) {
+        rc = lb_meta_print(agent, stdout) == 0 ? LB_OCF_SUCCESS : LB_OCF_ERR_GENERIC;
+        lb_log_close();
+        return rc;
+    }
+    if (!strcmp(action, "usage") || !strcmp(action, "help") || !strcmp(action, "--help")) {
+        lb_usage_print(agent, stdout);
+        lb_log_close();
+        return LB_OCF_SUCCESS;
+    }
+    lb_ctx_init(&ctx, agent, action);
+    if (!strcmp(action, "validate-all")) {
+        rc = lb_validate(&ctx);
+    } else if ((act = lb_find_action(agent, action)) != NULL) {
+        rc = lb_run_action(&ctx, act);
+    } else {
+        lb_exit_reason("%s: action '%s' is not implemented", agent->name, action);
+        lb_usage_print(agent, stderr);
+        rc = LB_OCF_ERR_UNIMPLEMENTED;
+    }
+    lb_log_close();
+    return rc;
+}
