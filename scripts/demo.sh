@@ -1,0 +1,11 @@
+#!/bin/bash
+# The README's demo command: install dependencies, build lifeboat, then run the
+# narrated demo (a real Pacemaker cluster managing a real QEMU guest through
+# ocf:lifeboat:VirtualDomain, a failure injected and recovered).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+[ "$(id -u)" = 0 ] || { echo "demo: run as root (it starts corosync, pacemaker and libvirtd)" >&2; exit 1; }
+echo "[demo] installing dependencies and building lifeboat (first run takes a few minutes)"
+"$top/scripts/deps.sh"
+"$top/scripts/build.sh" "$top/build" >/dev/null
+exec "$top/demo/demo.sh" --agents "$top/build/agents"

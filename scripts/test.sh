@@ -1,0 +1,79 @@
+#!/bin/bash
+# The README's test command: install dependencies, build, and run every test
+# stage against real components. Prints one line per stage and ends with
+# "N passed, N failed". Logs: build/test-logs/.
+#
+#   LB_STAGES="unit asan"  run only these stages (default: all)
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+logs=$top/build/test-logs
+passed=0 failed=0 failed_names=()
+
+stage() {
+	local name=$1
+	shift
+	if [ -n "${LB_STAGES:-}" ] && ! grep -qw "$name" <<<"$LB_STAGES"; then
+		return 0
+	fi
+	local log=$logs/$name.log start=$SECONDS
+	echo "=== stage $name: $*"
+	if "$@" >"$log" 2>&1; then
+		passed=$((passed + 1))
+		grep -E '^[0-9]+ passed, [0-9]+ failed|^# (PASS|FAIL|TOTAL)|^[0-9]+%: Checks' "$log" | sed 's/^/    /'
+		echo "ok - $name ($((SECONDS - start)) s)"
+	else
+		failed=$((failed + 1))
+		failed_names+=("$name")
+		tail -n 40 "$log" | sed 's/^/    | /'
+		echo "not ok - $name ($((SECONDS - start)) s, log: $log)"
+	fi
+}
+
+make_check() { make -C "$1" -j"$(nproc)" check || { cat "$1"/test-suite.log "$1"/heartbeat-tests/*/*.log 2>/dev/null | tail -n 80; return 1; }; }
+
+# Unit tests once more under valgrind (memcheck), with no forking in Check.
+valgrind_units() {
+	local t rc=0
+	for t in build/heartbeat-tests/unit/test_*; do
+		[ -x "$t" ] || continue
+		echo "--- $t"
+		CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite "$t" || rc=1
+	done
+	return $rc
+}
+
+# The agent itself under valgrind: metadata, validation and a monitor on test:///default.
+valgrind_agents() {
+	local a rc=0 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
+	for a in build/agents/*; do
+		[ -x "$a" ] && [ -f "$a" ] || continue
+		echo "--- $a"
+		"${vg[@]}" "$a" meta-data >/dev/null || rc=1
+		env -i "${vg[@]}" "$a" validate-all 2>/dev/null; [ $? -ne 99 ] || rc=1
+		env -i "${vg[@]}" "$a" monitor 2>/dev/null; [ $? -ne 99 ] || rc=1
+	done
+	return $rc
+}
+
+mkdir -p "$logs"
+stage deps scripts/deps.sh
+stage build scripts/build.sh "$top/build"
+stage unit make_check "$top/build"
+stage asan bash -c "scripts/build.sh '$top/build-asan' --enable-sanitizers && make -C '$top/build-asan' -j$(nproc) check || { cat '$top'/build-asan/test-suite.log; exit 1; }"
+stage valgrind bash -c "$(declare -f valgrind_units valgrind_agents); valgrind_units && valgrind_agents"
+stage distcheck make -C "$top/build" distcheck
+[ -x heartbeat-tests/libvirt/run.sh ] &&
+	stage libvirt env AGENT="$top/build/agents/VirtualDomain" heartbeat-tests/libvirt/run.sh
+[ -x heartbeat-tests/live/attrd.sh ] &&
+	stage attrd env top_builddir="$top/build" heartbeat-tests/live/attrd.sh
+[ -x heartbeat-tests/cluster/selftest.sh ] &&
+	stage cluster env LB_OCF_DIR="$top/build/agents" heartbeat-tests/cluster/selftest.sh
+[ -x heartbeat-tests/bench/virtualdomain.sh ] &&
+	stage bench env AGENT_LB="$top/build/agents/VirtualDomain" heartbeat-tests/bench/virtualdomain.sh
+
+echo
+[ $failed -eq 0 ] || echo "failed stages: ${failed_names[*]}"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
