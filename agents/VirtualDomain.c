@@ -515,6 +515,19 @@ vd_monitor_connected(struct lb_ctx *ctx)
     return rc;
 }
 
+/* True when the hypervisor URI is local and no libvirt daemon socket exists. */
+static bool
+vd_no_local_libvirtd(void)
+{
+    const char *uri = vd_state.uri, *sep = uri ? strstr(uri, "://") : NULL;
+
+    if (sep && sep[3] != '/') {
+        return false; /* a remote URI: unreachable is an error */
+    }
+    return access("/run/libvirt/libvirt-sock", F_OK) != 0 &&
+           access("/run/libvirt/virtqemud-sock", F_OK) != 0;
+}
+
 static int
 vd_monitor(struct lb_ctx *ctx)
 {
@@ -530,6 +543,9 @@ vd_monitor(struct lb_ctx *ctx)
         }
     } else if ((rc = vd_connect()) == LB_OCF_SUCCESS) {
         rc = vd_monitor_connected(ctx);
+    } else if (ctx->is_probe && vd_no_local_libvirtd()) {
+        /* A probe on a node without libvirtd: the domain cannot run here. */
+        rc = LB_OCF_ERR_INSTALLED;
     }
     vd_cleanup();
     return rc;

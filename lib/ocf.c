@@ -9,12 +9,16 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "lifeboat/log.h"
 #include "lifeboat/meta.h"
 #include "lifeboat/ocf.h"
+#include "lifeboat/proc.h"
 
 static const char *
 lb_env(const char *name)
@@ -176,10 +180,85 @@ lb_validate(struct lb_ctx *ctx)
     return rc;
 }
 
+long
+lb_parse_duration_ms(const char *s)
+{
+    char *end;
+    long v;
+
+    if (!s || !*s) {
+        return -1;
+    }
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || end == s || v < 0) {
+        return -1;
+    }
+    if (!*end || !strcmp(end, "s") || !strcmp(end, "sec")) {
+        return v * 1000;
+    }
+    if (!strcmp(end, "ms") || !strcmp(end, "msec")) {
+        return v;
+    }
+    if (!strcmp(end, "m") || !strcmp(end, "min")) {
+        return v * 60000;
+    }
+    if (!strcmp(end, "h") || !strcmp(end, "hr")) {
+        return v * 3600000;
+    }
+    return -1;
+}
+
+/* The watchdog: if an action outlives its timeout (a hung daemon, say), it
+   ends with a reason and OCF_ERR_GENERIC instead of being killed by the executor. */
+static char lb_watchdog_msg[512];
+
+static void
+lb_watchdog_fire(int sig)
+{
+    ssize_t ignored;
+
+    (void)sig;
+    if (lb_proc_active_pgid > 0) {
+        kill(-(pid_t)lb_proc_active_pgid, SIGKILL);
+    }
+    ignored = write(STDERR_FILENO, lb_watchdog_msg, strlen(lb_watchdog_msg));
+    (void)ignored;
+    _exit(LB_OCF_ERR_GENERIC);
+}
+
+static void
+lb_watchdog_arm(const struct lb_ctx *ctx)
+{
+    long margin = ctx->timeout_ms / 10 < 2000 ? ctx->timeout_ms / 10 : 2000;
+    long at = ctx->timeout_ms - margin;
+    struct itimerval it = {.it_value = {.tv_sec = at / 1000, .tv_usec = (at % 1000) * 1000}};
+    struct sigaction sa = {.sa_handler = lb_watchdog_fire};
+
+    if (at <= 0) {
+        return;
+    }
+    snprintf(lb_watchdog_msg, sizeof(lb_watchdog_msg),
+             "ocf-exit-reason:%s of %s did not complete within its timeout of %ld ms "
+             "(a service it depends on does not answer)\n",
+             ctx->action, ctx->instance ? ctx->instance : ctx->agent->name, ctx->timeout_ms);
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGALRM, &sa, NULL);
+    setitimer(ITIMER_REAL, &it, NULL);
+}
+
 static int
 lb_run_action(struct lb_ctx *ctx, const struct lb_action *act)
 {
     int rc;
+
+    if (ctx->timeout_ms <= 0) {
+        /* Run by hand: use the action's advertised default timeout. */
+        long dflt = lb_parse_duration_ms(act->timeout);
+
+        ctx->timeout_ms = dflt > 0 ? dflt : 20000;
+    }
+    lb_watchdog_arm(ctx);
 
     if (act->needs_validation) {
         rc = lb_validate(ctx);

@@ -19,6 +19,8 @@
 
 #define LB_PROC_OUT_MAX (1024 * 1024)
 
+volatile sig_atomic_t lb_proc_active_pgid;
+
 struct lb_buf {
     char *data;
     size_t len, cap;
@@ -244,6 +246,7 @@ lb_proc_run(const char *const argv[], const char *const envp[], const char *stdi
         return -e;
     }
     setpgid(pid, pid); /* also in the parent, to win the race with kill(-pid) */
+    lb_proc_active_pgid = pid;
     io.in = pin[1];
     io.out = pout[0];
     io.err = perr[0];
@@ -264,6 +267,7 @@ lb_proc_run(const char *const argv[], const char *const envp[], const char *stdi
     }
     signal(SIGPIPE, old_pipe);
     res->status = lb_reap(pid, res->timed_out ? 0 : deadline, &res->timed_out);
+    lb_proc_active_pgid = 0;
     res->out = lb_buf_take(&io.obuf);
     res->err = lb_buf_take(&io.ebuf);
     return 0;

@@ -132,6 +132,9 @@ void lb_exit_reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /** Milliseconds left of the operation timeout (minus @margin_ms); LONG_MAX if none. */
 long lb_ctx_time_left_ms(const struct lb_ctx *ctx, long margin_ms);
 
+/** Parse a Pacemaker duration ("90s", "500ms", "2min", "1h", "30") into ms; -1 if invalid. */
+long lb_parse_duration_ms(const char *s);
+
 /** Monotonic clock in milliseconds. */
 long long lb_now_ms(void);
 

@@ -5,7 +5,12 @@
 #ifndef LIFEBOAT_PROC_H
 #define LIFEBOAT_PROC_H
 
+#include <signal.h>
 #include <stddef.h>
+
+/* Process group of the child lb_proc_run() is waiting for (0: none); the OCF
+   watchdog kills it before exiting. */
+extern volatile sig_atomic_t lb_proc_active_pgid;
 
 struct lb_proc_result {
     int status;      /* exit code, or 128+signal */
