@@ -309,6 +309,7 @@ lb_ocf_main(const struct lb_agent *agent, int argc, char **argv)
         lb_usage_print(agent, stderr);
         rc = LB_OCF_ERR_UNIMPLEMENTED;
     }
+    setitimer(ITIMER_REAL, &(struct itimerval){0}, NULL); /* the action is over: disarm */
     lb_log_close();
     return rc;
 }
