@@ -150,7 +150,9 @@ lb_log(int prio, const char *fmt, ...)
     if (lb_log_cfg.logfile && !is_debug) {
         lb_log_append(lb_log_cfg.logfile, prio, msg);
     }
-    if (lb_log_cfg.debuglog) {
+    /* Once only when both name the same file, as ocf-shellfuncs' ha_log does. */
+    if (lb_log_cfg.debuglog &&
+        (is_debug || !lb_log_cfg.logfile || strcmp(lb_log_cfg.debuglog, lb_log_cfg.logfile))) {
         lb_log_append(lb_log_cfg.debuglog, prio, msg);
     }
 }
