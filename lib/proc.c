@@ -248,6 +248,7 @@ lb_proc_run(const char *const argv[], const char *const envp[], const char *stdi
     setpgid(pid, pid); /* also in the parent, to win the race with kill(-pid) */
     lb_proc_active_pgid = pid;
     io.in = pin[1];
+    fcntl(io.in, F_SETFL, O_NONBLOCK); /* a blocking write could outlive the timeout */
     io.out = pout[0];
     io.err = perr[0];
     io.stdin_left = stdin_data ? strlen(stdin_data) : 0;
