@@ -21,135 +21,20 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "VirtualDomain.h"
 #include "lifeboat/cib.h"
+#include "lifeboat/domxml.h"
 #include "lifeboat/log.h"
 #include "lifeboat/ocf.h"
 #include "lifeboat/proc.h"
 #include "lifeboat/virt.h"
+#include "lifeboat/vrpc.h"
 
-/* ------------------------------------------------------------ parameters */
-
-static const char *const shutdown_modes[] = {"acpi", "agent", "initctl", "signal", "paravirt",
-                                             NULL};
-
-static const struct lb_param vd_params[] = {
-    {.name = "config", .type = LB_PARAM_STRING, .required = true, .unique = true, .dflt = "",
-     .shortdesc = "Virtual domain configuration file",
-     .longdesc = "Absolute path to the libvirt configuration file, for this virtual domain."},
-    {.name = "hypervisor", .type = LB_PARAM_STRING,
-     .shortdesc = "Hypervisor URI",
-     .longdesc = "Hypervisor URI to connect to. See the libvirt documentation for details on "
-                 "supported URI formats. The default is libvirt's default URI "
-                 "('virsh --quiet uri')."},
-    {.name = "force_stop", .type = LB_PARAM_BOOLEAN, .dflt = "0",
-     .shortdesc = "Always force shutdown on stop",
-     .longdesc = "Always forcefully shut down (\"destroy\") the domain on stop. The default "
-                 "behavior is to resort to a forceful shutdown only after a graceful shutdown "
-                 "attempt has failed."},
-    {.name = "migration_transport", .type = LB_PARAM_STRING, .dflt = "",
-     .shortdesc = "Remote hypervisor transport",
-     .longdesc = "Transport used to connect to the remote hypervisor while migrating (e.g. ssh, "
-                 "tcp, tls). If omitted, the scheme of the hypervisor URI is kept."},
-    {.name = "migration_user", .type = LB_PARAM_STRING,
-     .shortdesc = "Remote username for the remoteuri",
-     .longdesc = "The username used in the remote libvirt URI. Ignored if remoteuri is set."},
-    {.name = "migration_downtime", .type = LB_PARAM_INTEGER, .dflt = "0", .min = 0,
-     .max = INT_MAX, .shortdesc = "Live migration downtime",
-     .longdesc = "Define max downtime during live migration in milliseconds (0: libvirt's "
-                 "default)."},
-    {.name = "migration_speed", .type = LB_PARAM_INTEGER, .dflt = "0", .min = 0, .max = INT_MAX,
-     .shortdesc = "Live migration speed",
-     .longdesc = "Define live migration speed per resource in MiB/s (0: unlimited)."},
-    {.name = "migration_network_suffix", .type = LB_PARAM_STRING, .dflt = "",
-     .shortdesc = "Migration network host name suffix",
-     .longdesc = "Use a dedicated migration network. The migration URI is composed by adding "
-                 "this value to the end of the node name (before the first period of an FQDN). "
-                 "It is added to the remote URI and the migration URI."},
-    {.name = "migrateuri", .type = LB_PARAM_STRING,
-     .shortdesc = "Custom migrateuri for migration state transfer",
-     .longdesc = "Migration URI for the state transfer, if the calculated one is unsuitable. "
-                 "If set, migration_network_suffix, migrateport and --migrateuri in "
-                 "migrate_options are ignored. \"%n\" is replaced by the target node name."},
-    {.name = "migrate_options", .type = LB_PARAM_STRING,
-     .shortdesc = "live migrate options",
-     .longdesc = "Extra virsh-style options for the live migration, e.g. \"--p2p --tunnelled "
-                 "--compressed\". --migrateuri=URI is also accepted. \"%n\" is replaced by the "
-                 "target node name. An option lifeboat does not know fails validation."},
-    {.name = "monitor_scripts", .type = LB_PARAM_STRING, .dflt = "",
-     .shortdesc = "space-separated list of monitor scripts",
-     .longdesc = "Scripts that monitor services within the domain, run (without a shell) after "
-                 "the state check in every monitor; start and migrate_from complete only when "
-                 "all of them succeed."},
-    {.name = "autoset_utilization_cpu", .type = LB_PARAM_BOOLEAN, .dflt = "true",
-     .shortdesc = "Enable auto-setting the CPU utilization of the resource",
-     .longdesc = "If set true, the agent puts the domain's number of vCPUs into the cpu "
-                 "utilization of the resource when the monitor is executed."},
-    {.name = "autoset_utilization_host_memory", .type = LB_PARAM_BOOLEAN, .dflt = "true",
-     .shortdesc = "Enable auto-setting the host_memory utilization of the resource",
-     .longdesc = "If set true, the agent puts the domain's maximum memory (MiB) into the "
-                 "host_memory utilization of the resource when the monitor is executed."},
-    {.name = "autoset_utilization_hv_memory", .type = LB_PARAM_BOOLEAN, .dflt = "true",
-     .shortdesc = "Enable auto-setting the hv_memory utilization of the resource",
-     .longdesc = "If set true, the agent puts the domain's maximum memory (MiB) into the "
-                 "hv_memory utilization of the resource when the monitor is executed."},
-    {.name = "unset_utilization_cpu", .type = LB_PARAM_BOOLEAN, .dflt = "false",
-     .shortdesc = "Enable auto-removing the CPU utilization of the resource",
-     .longdesc = "If set true (and autoset_utilization_cpu false), the agent removes the cpu "
-                 "utilization of the resource when the monitor is executed."},
-    {.name = "unset_utilization_host_memory", .type = LB_PARAM_BOOLEAN, .dflt = "false",
-     .shortdesc = "Enable auto-removing the host_memory utilization of the resource",
-     .longdesc = "If set true (and autoset_utilization_host_memory false), the agent removes "
-                 "the host_memory utilization when the monitor is executed."},
-    {.name = "unset_utilization_hv_memory", .type = LB_PARAM_BOOLEAN, .dflt = "false",
-     .shortdesc = "Enable auto-removing the hv_memory utilization of the resource",
-     .longdesc = "If set true (and autoset_utilization_hv_memory false), the agent removes the "
-                 "hv_memory utilization when the monitor is executed."},
-    {.name = "migrateport", .type = LB_PARAM_INTEGER, .min = 1, .max = 65535,
-     .shortdesc = "Port for migrateuri",
-     .longdesc = "This port is used in the calculated qemu migrateuri. If unset, libvirt picks "
-                 "a port."},
-    {.name = "remoteuri", .type = LB_PARAM_STRING,
-     .shortdesc = "Custom remoteuri to communicate with a remote hypervisor",
-     .longdesc = "Use this URI to connect to the target hypervisor when migrating. If set, "
-                 "migration_user and migration_network_suffix are ignored. \"%n\" is replaced "
-                 "by the target node name."},
-    {.name = "save_config_on_stop", .type = LB_PARAM_BOOLEAN,
-     .shortdesc = "Save running VM's config back to its config file",
-     .longdesc = "Write the domain's (inactive) configuration back to the file in \"config\" on "
-                 "monitor, migrate_to and stop."},
-    {.name = "sync_config_on_stop", .type = LB_PARAM_BOOLEAN,
-     .shortdesc = "Save running VM's config back to its config file",
-     .longdesc = "Enables save_config_on_stop, and runs \"csync2 -x\" on the file after saving "
-                 "it. csync2 must be properly set up for this to work."},
-    {.name = "snapshot", .type = LB_PARAM_STRING, .dflt = "",
-     .shortdesc = "Restore state on start/stop",
-     .longdesc = "Directory where the domain's RAM state is saved on stop and restored from on "
-                 "start. Incompatible with force_stop."},
-    {.name = "backingfile", .type = LB_PARAM_STRING, .dflt = "",
-     .shortdesc = "Backing file for Copy-On-Write mode",
-     .longdesc = "The backing file of the domain's copy-on-write image.",
-     .unsupported = "copy-on-write images (backingfile) are not implemented yet"},
-    {.name = "stateless", .type = LB_PARAM_BOOLEAN, .dflt = "false",
-     .shortdesc = "Re-create the image at each start from the backing file",
-     .longdesc = "If set to true and backingfile is defined, every start re-creates the "
-                 "domain's qcow2 image from the backing file.",
-     .unsupported = "stateless mode needs backingfile, which is not implemented yet"},
-    {.name = "copyindirs", .type = LB_PARAM_STRING, .dflt = "",
-     .shortdesc = "Directories to virt-copy-in before booting in stateless mode",
-     .longdesc = "List of directories for virt-copy-in before booting the domain; stateless "
-                 "mode only.",
-     .unsupported = "copyindirs needs stateless mode, which is not implemented yet"},
-    {.name = "shutdown_mode", .type = LB_PARAM_STRING, .dflt = "",
-     .shortdesc = "Shutdown mode(s) for the graceful stop",
-     .longdesc = "Comma-separated libvirt shutdown modes for the graceful stop: acpi, agent, "
-                 "initctl, signal, paravirt (as 'virsh shutdown --mode'). By default libvirt "
-                 "chooses."},
-    {.name = "start_resources", .type = LB_PARAM_BOOLEAN, .dflt = "false",
-     .shortdesc = "Ensure the needed virtual storage pools and networks are started",
-     .longdesc = "Start the storage pools and networks used by the domain before starting it "
-                 "or before live migrating it."},
-    {.name = NULL},
-};
+/*
+ * This is the full agent, installed in libexec: the front
+ * (VirtualDomain_fast.c) answers plain monitors itself and hands every other
+ * action here. The parameter table is in VirtualDomain_common.c.
+ */
 
 /* ------------------------------------------------------------ state */
 
@@ -164,16 +49,6 @@ enum vd_mode { VD_STRICT, VD_LENIENT }; /* lenient: stop/monitor without a reada
 
 static struct vd vd_state;
 
-/* The file that remembers the domain name of an instance across actions. */
-static void
-vd_cache_path(const struct lb_ctx *ctx, char *buf, size_t len)
-{
-    const char *dir = getenv("HA_RSCTMP");
-
-    snprintf(buf, len, "%s/lifeboat-VirtualDomain-%s.name", (dir && *dir) ? dir : "/run/resource-agents",
-             ctx->instance ? ctx->instance : "none");
-}
-
 static void
 vd_cache_name(const struct lb_ctx *ctx, const char *name)
 {
@@ -183,55 +58,12 @@ vd_cache_name(const struct lb_ctx *ctx, const char *name)
     if (!ctx->instance) {
         return;
     }
-    vd_cache_path(ctx, path, sizeof(path));
+    vd_rsctmp_path(ctx, "name", path, sizeof(path));
     f = fopen(path, "we");
     if (f) {
         fprintf(f, "%s\n", name);
         fclose(f);
     }
-}
-
-static char *
-vd_cached_name(const struct lb_ctx *ctx)
-{
-    char path[PATH_MAX], line[256];
-    FILE *f;
-
-    if (!ctx->instance) {
-        return NULL;
-    }
-    vd_cache_path(ctx, path, sizeof(path));
-    f = fopen(path, "re");
-    if (!f) {
-        return NULL;
-    }
-    if (!fgets(line, sizeof(line), f)) {
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    line[strcspn(line, "\n")] = '\0';
-    return line[0] ? strdup(line) : NULL;
-}
-
-static char *
-vd_read_file(const char *path)
-{
-    FILE *f = fopen(path, "re");
-    char *buf = NULL;
-    size_t len = 0;
-    long size;
-
-    if (!f) {
-        return NULL;
-    }
-    if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 && size < 16 * 1024 * 1024 &&
-        fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)size + 1))) {
-        len = fread(buf, 1, (size_t)size, f);
-        buf[len] = '\0';
-    }
-    fclose(f);
-    return buf;
 }
 
 /* Load config and the domain name. Returns an OCF code. */
@@ -246,9 +78,10 @@ vd_load_config(struct lb_ctx *ctx, enum vd_mode mode)
     }
     vd_state.uri = lb_param_str(ctx, "hypervisor");
     if (access(config, R_OK) == 0) {
-        vd_state.xml = vd_read_file(config);
-        vd_state.name = lb_virt_xml_domain_name(config);
-        if (!vd_state.xml || !vd_state.name) {
+        vd_state.xml = lb_read_file(config);
+        vd_state.name = vd_state.xml ? lb_domxml_name(vd_state.xml) : NULL;
+        if (!vd_state.name) {
+            lb_exit_reason("cannot read a domain <name> from %s", config);
             return LB_OCF_ERR_INSTALLED;
         }
         return LB_OCF_SUCCESS;
@@ -318,19 +151,7 @@ vd_status_once(virConnectPtr conn, const char *name, int *state_out)
     }
     virDomainFree(dom);
     *state_out = state;
-    switch (state) {
-    case VIR_DOMAIN_RUNNING:
-    case VIR_DOMAIN_BLOCKED:
-    case VIR_DOMAIN_PAUSED:
-    case VIR_DOMAIN_SHUTDOWN:
-    case VIR_DOMAIN_PMSUSPENDED:
-        return LB_OCF_SUCCESS;
-    case VIR_DOMAIN_SHUTOFF:
-    case VIR_DOMAIN_CRASHED:
-        return LB_OCF_NOT_RUNNING;
-    default:
-        return -1; /* no state: e.g. an incoming migration; ask again */
-    }
+    return lb_vrpc_state_ocf(state); /* -1: no state (e.g. an incoming migration); ask again */
 }
 
 /* vd_status_once(), retried while the domain has no state (at most @max_ms). */
@@ -405,74 +226,37 @@ vd_check_guest_agent(virDomainPtr dom)
     return LB_OCF_SUCCESS;
 }
 
-/* The cache of utilization values already written, so a monitor writes only changes. */
-static void
-vd_util_cache_path(const struct lb_ctx *ctx, char *buf, size_t len)
-{
-    const char *dir = getenv("HA_RSCTMP");
-
-    snprintf(buf, len, "%s/lifeboat-VirtualDomain-%s.util",
-             (dir && *dir) ? dir : "/run/resource-agents", ctx->instance);
-}
-
-static void
-vd_util_apply(const struct lb_ctx *ctx, const char *attr, const char *value, char *summary,
-              size_t len)
-{
-    char param[64], item[96];
-
-    snprintf(param, sizeof(param), "autoset_utilization_%s", attr);
-    if (lb_param_bool(ctx, param) && value) {
-        snprintf(item, sizeof(item), "%s=%s;", attr, value);
-    } else {
-        snprintf(param, sizeof(param), "unset_utilization_%s", attr);
-        if (!lb_param_bool(ctx, param)) {
-            return;
-        }
-        snprintf(item, sizeof(item), "%s=;", attr);
-        value = NULL;
-    }
-    strncat(summary, item, len - strlen(summary) - 1);
-}
-
 /* Write cpu/host_memory/hv_memory utilization into the CIB, only when it changed. */
 static void
 vd_update_utilization(const struct lb_ctx *ctx, virDomainPtr dom)
 {
     virDomainInfo info;
-    char cpu[32], mem[32], want[256] = "", path[PATH_MAX];
-    char *have;
+    char want[256], path[PATH_MAX];
+    FILE *f;
 
     if (!ctx->instance || virDomainGetInfo(dom, &info) < 0) {
         return;
     }
-    snprintf(cpu, sizeof(cpu), "%u", info.nrVirtCpu);
-    snprintf(mem, sizeof(mem), "%lu", info.maxMem / 1024);
-    vd_util_apply(ctx, "cpu", cpu, want, sizeof(want));
-    vd_util_apply(ctx, "host_memory", mem, want, sizeof(want));
-    vd_util_apply(ctx, "hv_memory", mem, want, sizeof(want));
-    vd_util_cache_path(ctx, path, sizeof(path));
-    have = vd_read_file(path);
-    if (!want[0] || (have && !strcmp(have, want))) {
-        free(have);
+    vd_util_want(ctx, info.nrVirtCpu, info.maxMem, want, sizeof(want));
+    if (vd_util_is_cached(ctx, want)) {
         return;
     }
-    free(have);
     for (char *item = want, *next; *item; item = next) {
         char *eq = strchr(item, '=');
+        int rc;
 
         next = strchr(item, ';');
         *eq = *next = '\0';
-        next++;
-        if (lb_cib_set_utilization(ctx->instance, item, eq[1] ? eq + 1 : NULL) < 0) {
-            lb_debug("cannot update utilization %s of %s (CIB unavailable?)", item, ctx->instance);
+        rc = lb_cib_set_utilization(ctx->instance, item, eq[1] ? eq + 1 : NULL);
+        *eq = '=';
+        *next++ = ';';
+        if (rc < 0) {
+            lb_debug("cannot update utilization of %s (CIB unavailable?)", ctx->instance);
             return; /* try again at the next monitor */
         }
-        *eq = '=';
-        next[-1] = ';';
     }
-    FILE *f = fopen(path, "we");
-    if (f) {
+    vd_rsctmp_path(ctx, "util", path, sizeof(path));
+    if ((f = fopen(path, "we")) != NULL) {
         fputs(want, f);
         fclose(f);
     }
@@ -506,7 +290,8 @@ vd_monitor_connected(struct lb_ctx *ctx)
 
     if (rc == LB_OCF_SUCCESS) {
         rc = vd_monitor_running(ctx);
-        if (lb_param_bool(ctx, "save_config_on_stop") || lb_param_bool(ctx, "sync_config_on_stop")) {
+        if (lb_param_bool(ctx, "save_config_on_stop") ||
+            lb_param_bool(ctx, "sync_config_on_stop")) {
             vd_save_config(ctx);
         }
     } else if (rc == LB_OCF_NOT_RUNNING) {
@@ -688,8 +473,8 @@ vd_wait_running(struct lb_ctx *ctx)
             return rc;
         }
         if (lb_ctx_time_left_ms(ctx, 1000) == 0) {
-            lb_exit_reason("domain %s did not reach running within the timeout (%s)",
-                           vd_state.name, lb_virt_state_str(state));
+            lb_exit_reason("domain %s did not reach running within the timeout (%s)", vd_state.name,
+                           lb_virt_state_str(state));
             return LB_OCF_ERR_GENERIC;
         }
         lb_sleep_ms(250);
@@ -798,9 +583,9 @@ vd_save_config(struct lb_ctx *ctx)
 {
     const char *config = lb_param_str(ctx, "config");
     virDomainPtr dom = virDomainLookupByName(vd_state.conn, vd_state.name);
-    char *xml = dom ? virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE)
-                    : NULL;
-    char *old = vd_read_file(config);
+    char *xml =
+        dom ? virDomainGetXMLDesc(dom, VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE) : NULL;
+    char *old = lb_read_file(config);
 
     if (!xml || !*xml) {
         lb_warn("domain %s config is empty, skipping config update", vd_state.name);
@@ -868,10 +653,10 @@ vd_shutdown_flags(const char *modes)
         VIR_DOMAIN_SHUTDOWN_INITCTL, VIR_DOMAIN_SHUTDOWN_SIGNAL, VIR_DOMAIN_SHUTDOWN_PARAVIRT};
     unsigned int flags = 0;
 
-    for (int i = 0; modes && shutdown_modes[i]; i++) {
-        size_t n = strlen(shutdown_modes[i]);
+    for (int i = 0; modes && vd_shutdown_modes[i]; i++) {
+        size_t n = strlen(vd_shutdown_modes[i]);
 
-        for (const char *p = modes; (p = strstr(p, shutdown_modes[i])) != NULL; p += n) {
+        for (const char *p = modes; (p = strstr(p, vd_shutdown_modes[i])) != NULL; p += n) {
             if ((p == modes || p[-1] == ',') && (p[n] == ',' || p[n] == '\0')) {
                 flags |= flag[i];
             }
@@ -898,11 +683,17 @@ vd_save_snapshot(struct lb_ctx *ctx, virDomainPtr dom)
     return true;
 }
 
-/* Margin kept for destroy at the end of the stop timeout (the peer keeps 5 s). */
+/*
+ * When the graceful shutdown gives way to destroy: 5 s before the end like the
+ * peer for timeouts of 20 s and more, else 40% of the timeout; either way
+ * before the runtime's watchdog, so destroy (about 2 s) still fits.
+ */
 static long
 vd_destroy_reserve_ms(const struct lb_ctx *ctx)
 {
-    return ctx->timeout_ms >= 20000 ? 5000 : ctx->timeout_ms / 4;
+    long margin = lb_ctx_watchdog_margin_ms(ctx);
+
+    return ctx->timeout_ms >= 20000 ? 5000 : margin + ctx->timeout_ms * 2 / 5;
 }
 
 static int
@@ -1342,7 +1133,8 @@ vd_migrate_to(struct lb_ctx *ctx)
     }
     if ((rc = vd_load_config(ctx, VD_STRICT)) != LB_OCF_SUCCESS ||
         (rc = vd_connect()) != LB_OCF_SUCCESS ||
-        (rc = vd_parse_migrate_options(lb_param_str(ctx, "migrate_options"), &o)) != LB_OCF_SUCCESS) {
+        (rc = vd_parse_migrate_options(lb_param_str(ctx, "migrate_options"), &o)) !=
+            LB_OCF_SUCCESS) {
         goto out;
     }
     if (vd_status(ctx, 3000, &state) != LB_OCF_SUCCESS) {
@@ -1422,7 +1214,8 @@ vd_validate_modes(const char *modes)
         for (char *tok = strtok(list[i], ","); tok; tok = strtok(NULL, ",")) {
             if (!(vd_shutdown_flags(tok) && strchr(tok, ',') == NULL)) {
                 lb_exit_reason("parameter 'shutdown_mode': unknown mode '%s' (acpi, agent, "
-                               "initctl, signal, paravirt)", tok);
+                               "initctl, signal, paravirt)",
+                               tok);
                 rc = LB_OCF_ERR_CONFIGURED;
                 break;
             }
@@ -1470,7 +1263,7 @@ static const struct lb_action vd_actions[] = {
 };
 
 static const struct lb_agent vd_agent = {
-    .name = "VirtualDomain",
+    .name = VD_NAME,
     .shortdesc = "Manages virtual domains through the libvirt API",
     .longdesc = "Resource agent for a virtual domain (a.k.a. domU, virtual machine, virtual "
                 "environment etc., depending on context) managed by libvirtd. It speaks the "

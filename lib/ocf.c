@@ -96,8 +96,7 @@ lb_ctx_init(struct lb_ctx *ctx, const struct lb_agent *agent, const char *action
     ctx->clone = lb_meta_long("clone", 0);
     /* Pacemaker 2.1 passes both the new and the legacy names. */
     ctx->promoted_max = lb_meta_long("promoted_max", lb_meta_long("master_max", 0));
-    ctx->promoted_node_max =
-        lb_meta_long("promoted_node_max", lb_meta_long("master_node_max", 0));
+    ctx->promoted_node_max = lb_meta_long("promoted_node_max", lb_meta_long("master_node_max", 0));
     ctx->notify_type = lb_meta_env("notify_type");
     ctx->notify_operation = lb_meta_env("notify_operation");
     ctx->node_name = lb_meta_env("on_node");
@@ -141,19 +140,32 @@ const char *
 lb_rc_str(int rc)
 {
     switch (rc) {
-    case LB_OCF_SUCCESS: return "ok";
-    case LB_OCF_ERR_GENERIC: return "error";
-    case LB_OCF_ERR_ARGS: return "invalid parameter";
-    case LB_OCF_ERR_UNIMPLEMENTED: return "unimplemented feature";
-    case LB_OCF_ERR_PERM: return "insufficient privileges";
-    case LB_OCF_ERR_INSTALLED: return "not installed";
-    case LB_OCF_ERR_CONFIGURED: return "not configured";
-    case LB_OCF_NOT_RUNNING: return "not running";
-    case LB_OCF_RUNNING_PROMOTED: return "promoted";
-    case LB_OCF_FAILED_PROMOTED: return "promoted (failed)";
-    case LB_OCF_DEGRADED: return "degraded";
-    case LB_OCF_DEGRADED_PROMOTED: return "promoted (degraded)";
-    default: return "unknown";
+    case LB_OCF_SUCCESS:
+        return "ok";
+    case LB_OCF_ERR_GENERIC:
+        return "error";
+    case LB_OCF_ERR_ARGS:
+        return "invalid parameter";
+    case LB_OCF_ERR_UNIMPLEMENTED:
+        return "unimplemented feature";
+    case LB_OCF_ERR_PERM:
+        return "insufficient privileges";
+    case LB_OCF_ERR_INSTALLED:
+        return "not installed";
+    case LB_OCF_ERR_CONFIGURED:
+        return "not configured";
+    case LB_OCF_NOT_RUNNING:
+        return "not running";
+    case LB_OCF_RUNNING_PROMOTED:
+        return "promoted";
+    case LB_OCF_FAILED_PROMOTED:
+        return "promoted (failed)";
+    case LB_OCF_DEGRADED:
+        return "degraded";
+    case LB_OCF_DEGRADED_PROMOTED:
+        return "promoted (degraded)";
+    default:
+        return "unknown";
     }
 }
 
@@ -227,11 +239,16 @@ lb_watchdog_fire(int sig)
     _exit(LB_OCF_ERR_GENERIC);
 }
 
+long
+lb_ctx_watchdog_margin_ms(const struct lb_ctx *ctx)
+{
+    return ctx->timeout_ms / 10 < 2000 ? ctx->timeout_ms / 10 : 2000;
+}
+
 static void
 lb_watchdog_arm(const struct lb_ctx *ctx)
 {
-    long margin = ctx->timeout_ms / 10 < 2000 ? ctx->timeout_ms / 10 : 2000;
-    long at = ctx->timeout_ms - margin;
+    long at = ctx->timeout_ms - lb_ctx_watchdog_margin_ms(ctx);
     struct itimerval it = {.it_value = {.tv_sec = at / 1000, .tv_usec = (at % 1000) * 1000}};
     struct sigaction sa = {.sa_handler = lb_watchdog_fire};
 
@@ -270,8 +287,7 @@ lb_run_action(struct lb_ctx *ctx, const struct lb_action *act)
              ctx->instance ? ctx->instance : "-", ctx->interval_ms, ctx->timeout_ms,
              ctx->check_level);
     rc = act->fn(ctx);
-    lb_debug("%s %s: %s (%d)", ctx->action, ctx->instance ? ctx->instance : "-", lb_rc_str(rc),
-             rc);
+    lb_debug("%s %s: %s (%d)", ctx->action, ctx->instance ? ctx->instance : "-", lb_rc_str(rc), rc);
     return rc;
 }
 
@@ -312,4 +328,27 @@ lb_ocf_main(const struct lb_agent *agent, int argc, char **argv)
     setitimer(ITIMER_REAL, &(struct itimerval){0}, NULL); /* the action is over: disarm */
     lb_log_close();
     return rc;
+}
+
+int
+lb_ocf_exec_full(const char *name, char **argv)
+{
+    char self[PATH_MAX], path[PATH_MAX + 64];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+    if (n > 0) {
+        char *slash;
+
+        self[n] = '\0';
+        slash = strrchr(self, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(path, sizeof(path), "%s/libexec/%s", self, name);
+            execv(path, argv);
+        }
+    }
+    snprintf(path, sizeof(path), "%s/%s", LB_PKGLIBEXECDIR, name);
+    execv(path, argv);
+    lb_exit_reason("cannot run %s: %s", path, strerror(errno));
+    return LB_OCF_ERR_INSTALLED;
 }

@@ -4,12 +4,13 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <libvirt/virterror.h>
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lifeboat/domxml.h"
 #include "lifeboat/log.h"
 #include "lifeboat/ocf.h"
 #include "lifeboat/virt.h"
@@ -79,48 +80,41 @@ const char *
 lb_virt_state_str(int state)
 {
     switch (state) {
-    case VIR_DOMAIN_NOSTATE: return "no state";
-    case VIR_DOMAIN_RUNNING: return "running";
-    case VIR_DOMAIN_BLOCKED: return "idle";
-    case VIR_DOMAIN_PAUSED: return "paused";
-    case VIR_DOMAIN_SHUTDOWN: return "in shutdown";
-    case VIR_DOMAIN_SHUTOFF: return "shut off";
-    case VIR_DOMAIN_CRASHED: return "crashed";
-    case VIR_DOMAIN_PMSUSPENDED: return "pmsuspended";
-    default: return "unknown";
+    case VIR_DOMAIN_NOSTATE:
+        return "no state";
+    case VIR_DOMAIN_RUNNING:
+        return "running";
+    case VIR_DOMAIN_BLOCKED:
+        return "idle";
+    case VIR_DOMAIN_PAUSED:
+        return "paused";
+    case VIR_DOMAIN_SHUTDOWN:
+        return "in shutdown";
+    case VIR_DOMAIN_SHUTOFF:
+        return "shut off";
+    case VIR_DOMAIN_CRASHED:
+        return "crashed";
+    case VIR_DOMAIN_PMSUSPENDED:
+        return "pmsuspended";
+    default:
+        return "unknown";
     }
-}
-
-static void
-lb_xml_quiet(void *ctx, const char *msg, ...)
-{
-    (void)ctx;
-    (void)msg;
 }
 
 char *
 lb_virt_xml_domain_name(const char *path)
 {
-    xmlDocPtr doc;
-    xmlXPathContextPtr xp = NULL;
-    xmlXPathObjectPtr obj = NULL;
-    char *name = NULL;
+    char *xml = lb_read_file(path);
+    char *name;
 
-    xmlSetGenericErrorFunc(NULL, lb_xml_quiet);
-    doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOWARNING | XML_PARSE_NOERROR);
-    if (!doc) {
-        lb_exit_reason("cannot parse domain configuration %s", path);
+    if (!xml) {
+        lb_exit_reason("cannot read domain configuration %s: %s", path, strerror(errno));
         return NULL;
     }
-    xp = xmlXPathNewContext(doc);
-    obj = xp ? xmlXPathEvalExpression((const xmlChar *)"string(/domain/name)", xp) : NULL;
-    if (obj && obj->type == XPATH_STRING && obj->stringval && *obj->stringval) {
-        name = strdup((const char *)obj->stringval);
-    } else {
-        lb_exit_reason("domain configuration %s has no <name>", path);
+    name = lb_domxml_name(xml);
+    free(xml);
+    if (!name) {
+        lb_exit_reason("domain configuration %s has no <domain><name>", path);
     }
-    xmlXPathFreeObject(obj);
-    xmlXPathFreeContext(xp);
-    xmlFreeDoc(doc);
     return name;
 }

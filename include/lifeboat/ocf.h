@@ -38,18 +38,18 @@ enum lb_param_type {
 struct lb_param {
     const char *name;
     enum lb_param_type type;
-    const char *dflt;       /* default value, or NULL */
+    const char *dflt; /* default value, or NULL */
     const char *shortdesc;
     const char *longdesc;
     bool required;
     bool unique;
     const char *unique_group; /* OCF 1.1 unique-group, or NULL */
     bool reloadable;
-    long min, max;          /* LB_PARAM_INTEGER range, used when min < max */
+    long min, max;             /* LB_PARAM_INTEGER range, used when min < max */
     const char *const *values; /* LB_PARAM_ENUM: NULL-terminated list */
-    const char *unsupported; /* non-NULL: accepted name, but setting it fails
-                                validation with this reason */
-    bool secret;            /* never logged */
+    const char *unsupported;   /* non-NULL: accepted name, but setting it fails
+                                  validation with this reason */
+    bool secret;               /* never logged */
 };
 
 struct lb_ctx;
@@ -59,12 +59,12 @@ typedef int (*lb_action_fn)(struct lb_ctx *ctx);
 /* One agent action, as listed in metadata and dispatched by lb_ocf_main(). */
 struct lb_action {
     const char *name;
-    lb_action_fn fn;        /* NULL for actions handled by the runtime */
-    const char *timeout;    /* metadata default, e.g. "90s" */
-    const char *interval;   /* metadata default, or NULL */
-    const char *role;       /* "Promoted"/"Unpromoted" or NULL */
-    int depth;              /* OCF_CHECK_LEVEL for monitor entries */
-    bool needs_validation;  /* run the full validation before fn */
+    lb_action_fn fn;       /* NULL for actions handled by the runtime */
+    const char *timeout;   /* metadata default, e.g. "90s" */
+    const char *interval;  /* metadata default, or NULL */
+    const char *role;      /* "Promoted"/"Unpromoted" or NULL */
+    int depth;             /* OCF_CHECK_LEVEL for monitor entries */
+    bool needs_validation; /* run the full validation before fn */
 };
 
 /* An agent: its name, descriptions and tables. */
@@ -73,8 +73,8 @@ struct lb_agent {
     const char *version;
     const char *shortdesc;
     const char *longdesc;
-    const struct lb_param *params;   /* terminated by {.name = NULL} */
-    const struct lb_action *actions; /* terminated by {.name = NULL} */
+    const struct lb_param *params;       /* terminated by {.name = NULL} */
+    const struct lb_action *actions;     /* terminated by {.name = NULL} */
     int (*validate)(struct lb_ctx *ctx); /* agent-specific checks, or NULL */
 };
 
@@ -82,25 +82,33 @@ struct lb_agent {
 struct lb_ctx {
     const struct lb_agent *agent;
     const char *action;
-    const char *instance;     /* OCF_RESOURCE_INSTANCE */
+    const char *instance; /* OCF_RESOURCE_INSTANCE */
     const char *ocf_root;
-    long timeout_ms;          /* OCF_RESKEY_CRM_meta_timeout, 0 if unset */
-    long interval_ms;         /* OCF_RESKEY_CRM_meta_interval, 0 if unset */
-    int check_level;          /* OCF_CHECK_LEVEL */
-    bool is_probe;            /* monitor with interval 0 */
-    bool is_clone;            /* clone-max present */
+    long timeout_ms;  /* OCF_RESKEY_CRM_meta_timeout, 0 if unset */
+    long interval_ms; /* OCF_RESKEY_CRM_meta_interval, 0 if unset */
+    int check_level;  /* OCF_CHECK_LEVEL */
+    bool is_probe;    /* monitor with interval 0 */
+    bool is_clone;    /* clone-max present */
     long clone_max, clone_node_max, clone;
     long promoted_max, promoted_node_max;
     const char *notify_type;      /* pre/post */
     const char *notify_operation; /* start/stop/promote/demote */
     const char *node_name;        /* OCF_RESKEY_CRM_meta_on_node */
     const char *migrate_source, *migrate_target;
-    long long start_ms;           /* monotonic time at start of the action */
-    void *data;                   /* agent private state */
+    long long start_ms; /* monotonic time at start of the action */
+    void *data;         /* agent private state */
 };
 
 /** Run an agent: parse env, handle generic actions, dispatch. Returns the exit code. */
 int lb_ocf_main(const struct lb_agent *agent, int argc, char **argv);
+
+/**
+ * Replace this process by the agent's full implementation @name: first
+ * DIR/libexec/@name next to this binary (build tree, test overlays), then
+ * $(pkglibexecdir)/@name. Returns OCF_ERR_INSTALLED (with a reason) only if
+ * neither can be executed.
+ */
+int lb_ocf_exec_full(const char *name, char **argv);
 
 /** Fill @ctx from the environment for @action (also used by tests). */
 void lb_ctx_init(struct lb_ctx *ctx, const struct lb_agent *agent, const char *action);
@@ -128,6 +136,9 @@ int lb_params_validate(struct lb_ctx *ctx);
 
 /** Write "ocf-exit-reason:MESSAGE" to stderr and log it. */
 void lb_exit_reason(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** How long before the operation timeout the runtime's watchdog ends the action. */
+long lb_ctx_watchdog_margin_ms(const struct lb_ctx *ctx);
 
 /** Milliseconds left of the operation timeout (minus @margin_ms); LONG_MAX if none. */
 long lb_ctx_time_left_ms(const struct lb_ctx *ctx, long margin_ms);
