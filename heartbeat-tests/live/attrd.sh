@@ -1,0 +1,271 @@
+#!/bin/bash
+# shellcheck disable=SC2317 # the test helpers are called through "ok" and "eventually"
+# attrd.sh - live test of lib/cib.c against a real single-node Pacemaker.
+#
+# Starts corosync + pacemakerd in private namespaces (network, mount, UTS, IPC
+# and PID, with a private /run, /dev/shm and Pacemaker/Corosync state), then
+# drives lb_attr_tool (heartbeat-tests/unit/lb_attr_tool.c, built by
+# `make check`) to set, query and delete transient attributes through attrd,
+# cross-checked with attrd_updater and crm_attribute; it also checks resource
+# role/location and utilization on the live CIB against crm_resource. Output is
+# TAP, ending with the line "N passed, M failed". Everything it starts is
+# stopped by PID (and the PID namespace takes any leftover with it).
+#
+# Usage (root): heartbeat-tests/live/attrd.sh
+#   LB_ATTR_TOOL=path  the tool (default $top_builddir/heartbeat-tests/unit/lb_attr_tool)
+#   LB_KEEP=1          keep the work directory (logs) after the run
+#   LB_HOLD=1          once the node is online, wait until WORK/release exists
+#                      (enter with: nsenter -t PID -n -m -u -i -p, PID in WORK/holder.pid)
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# ---------------------------------------------------------------- outside
+if [ "${1:-}" != --inside ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "1..0 # SKIP needs root (namespaces, corosync, pacemakerd)"
+		exit 77
+	fi
+	for t in corosync pacemakerd unshare ip attrd_updater crm_attribute crm_resource; do
+		command -v "$t" >/dev/null || { echo "1..0 # SKIP $t not installed"; exit 77; }
+	done
+	tool=${LB_ATTR_TOOL:-${top_builddir:-.}/heartbeat-tests/unit/lb_attr_tool}
+	if [ ! -x "$tool" ]; then
+		echo "Bail out! $tool not built (make heartbeat-tests/unit/lb_attr_tool)"
+		exit 99
+	fi
+	tool=$(readlink -f "$tool")
+	work=$(mktemp -d /tmp/lb-attrd.XXXXXX)
+	chmod 755 "$work"
+	unshare --net --mount --uts --ipc --pid --fork --mount-proc --kill-child=SIGTERM \
+		--propagation private \
+		-- bash "$(readlink -f "$0")" --inside "$work" "$tool" &
+	holder=$!
+	trap 'kill -TERM "$holder" 2>/dev/null' INT TERM
+	wait "$holder"
+	rc=$?
+	if [ "${LB_KEEP:-0}" = 1 ] || [ "$rc" != 0 ]; then
+		echo "# logs kept in $work" >&2
+	else
+		rm -rf "$work"
+	fi
+	exit "$rc"
+fi
+
+# ---------------------------------------------------------------- inside (PID 1 of its namespace)
+work=$2
+tool=$3
+node=node1
+cpid=
+ppid=
+pass=0
+fail=0
+num=0
+
+log() { printf '# %s\n' "$*"; }
+ok() { # ok DESCRIPTION COMMAND... : one TAP line from a command's exit status
+	local desc=$1
+	shift
+	num=$((num + 1))
+	if "$@"; then
+		pass=$((pass + 1))
+		echo "ok $num - $desc"
+	else
+		fail=$((fail + 1))
+		echo "not ok $num - $desc"
+	fi
+}
+eq() { # eq EXPECTED COMMAND... : command's stdout equals EXPECTED
+	local want=$1 got
+	shift
+	got=$("$@" 2>/dev/null)
+	[ "$got" = "$want" ] && return 0
+	log "expected '$want', got '$got' from: $*"
+	return 1
+}
+eventually() { # eventually SECONDS COMMAND... : retry until it succeeds
+	local end=$((SECONDS + $1))
+	shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -ge "$end" ] && { "$@" >&2; return 1; }
+		sleep 0.5
+	done
+}
+not() { ! "$@"; }
+exit_is() { # exit_is CODE COMMAND...
+	local want=$1 rc
+	shift
+	"$@" >/dev/null 2>&1
+	rc=$?
+	[ "$rc" = "$want" ] && return 0
+	log "exit $rc, expected $want: $*"
+	return 1
+}
+stop_pid() { # stop_pid PID SECONDS : TERM, wait, then KILL
+	local pid=$1 end=$((SECONDS + $2))
+	[ -n "$pid" ] || return 0
+	kill -TERM "$pid" 2>/dev/null || return 0
+	while kill -0 "$pid" 2>/dev/null; do
+		if [ "$SECONDS" -ge "$end" ]; then
+			log "PID $pid did not stop in $2 s: SIGKILL"
+			kill -KILL "$pid" 2>/dev/null
+			break
+		fi
+		sleep 0.5
+	done
+	wait "$pid" 2>/dev/null
+}
+teardown() {
+	stop_pid "$ppid" 90
+	stop_pid "$cpid" 30
+}
+finish() {
+	teardown
+	echo "1..$num"
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ] && [ "$num" -gt 0 ]
+	exit $?
+}
+trap finish TERM INT
+
+# Private /run and /dev/shm. Detach the host's /run submounts first: copies of
+# /run/netns/* bind mounts would keep other people's namespaces alive.
+awk '$5 ~ "^/run/" { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
+	umount -l "$m" 2>/dev/null
+done
+mount -t tmpfs -o mode=755,nosuid,nodev lb-run /run
+install -d -m 1777 /run/lock
+install -d -o hacluster -g haclient -m 750 /run/crm /run/pacemaker
+install -d -m 1755 /run/resource-agents
+mount -t tmpfs -o mode=1777,nosuid,nodev lb-shm /dev/shm
+
+# Private Pacemaker and Corosync state, logs and configuration.
+for d in lib-pacemaker/cib lib-pacemaker/pengine lib-pacemaker/blackbox lib-pacemaker/cores; do
+	install -d -o hacluster -g haclient -m 750 "$work/$d"
+done
+install -d -m 755 "$work/lib-corosync" "$work/log-corosync" "$work/etc-corosync"
+install -d -o hacluster -g haclient -m 775 "$work/log-pacemaker"
+cat >"$work/etc-corosync/corosync.conf" <<EOF
+totem {
+	version: 2
+	cluster_name: lbtest
+	crypto_cipher: none
+	crypto_hash: none
+	token: 1000
+}
+logging {
+	to_stderr: no
+	to_logfile: yes
+	logfile: /var/log/corosync/corosync.log
+	to_syslog: no
+}
+quorum {
+	provider: corosync_votequorum
+}
+nodelist {
+	node {
+		name: $node
+		nodeid: 1
+		ring0_addr: 127.0.0.1
+	}
+}
+EOF
+# A first CIB with the options a one-node test cluster wants: no fencing, and
+# a short DC election wait.
+cib=$work/lib-pacemaker/cib/cib.xml
+cibadmin --empty >"$cib"
+CIB_file=$cib crm_attribute --type crm_config --name stonith-enabled --update false
+CIB_file=$cib crm_attribute --type crm_config --name dc-deadtime --update 5s
+chown hacluster:haclient "$cib"
+chmod 600 "$cib"
+
+mount --bind "$work/lib-pacemaker" /var/lib/pacemaker
+mount --bind "$work/lib-corosync" /var/lib/corosync
+mount --bind "$work/log-pacemaker" /var/log/pacemaker
+mount --bind "$work/log-corosync" /var/log/corosync
+mount --bind "$work/etc-corosync" /etc/corosync
+ip link set lo up
+hostname "$node"
+
+log "starting corosync and pacemakerd in $work"
+corosync -f >"$work/corosync.out" 2>&1 &
+cpid=$!
+if ! eventually 20 corosync-cmapctl -g totem.cluster_name; then
+	echo "Bail out! corosync did not start (see $work/corosync.out)"
+	num=$((num + 1)) fail=$((fail + 1))
+	finish
+fi
+pacemakerd -f >"$work/pacemakerd.out" 2>&1 &
+ppid=$!
+online() { crm_mon -1 --output-as=xml 2>/dev/null | grep -q "<node name=\"$node\"[^>]* online=\"true\""; }
+dc() { crmadmin -D -q 2>&1 | grep -q "$node"; }
+if ! eventually 90 online || ! eventually 60 dc; then
+	echo "Bail out! $node not online (see $work/log-pacemaker)"
+	num=$((num + 1)) fail=$((fail + 1))
+	finish
+fi
+log "$node online after ${SECONDS}s"
+if [ "${LB_HOLD:-0}" = 1 ]; then
+	echo "$$" >"$work/holder.pid" # 1 here; the host PID is found by the caller
+	log "holding: touch $work/release to continue"
+	while [ ! -e "$work/release" ]; do sleep 1; done
+fi
+
+T=$tool
+# ---------------------------------------------------------------- local node name
+ok "local node name from the controller matches crm_node -n" eq "$(crm_node -n)" "$T" node
+ok "local node name is $node" eq "$node" "$T" node
+
+# ---------------------------------------------------------------- attrd set/query/delete
+ok "set lb-test=42 on the local node" "$T" set - lb-test 42
+ok "query (local node) returns 42" eq 42 "$T" get - lb-test
+ok "query (node $node) returns 42" eq 42 "$T" get "$node" lb-test
+ok "attrd_updater -Q sees 42" eventually 5 sh -c \
+	"attrd_updater -Q -n lb-test -N $node | grep -q 'value=\"42\"'"
+ok "crm_attribute -l reboot -G sees 42 in the CIB" eventually 15 \
+	eq 42 crm_attribute -l reboot -N "$node" -n lb-test -G -q
+ok "lb_cib_node_attr (live CIB, transient) reads 42" eventually 15 eq 42 "$T" cib-get "$node" lb-test
+ok "set lb-test=43 naming the node" "$T" set "$node" lb-test 43
+ok "query returns 43" eq 43 "$T" get "$node" lb-test
+ok "a value set by attrd_updater -U is read back" sh -c \
+	"attrd_updater -U 44 -n lb-test -N $node && [ \"\$('$T' get $node lb-test)\" = 44 ]"
+ok "OCF_RESKEY_CRM_meta_on_node names the local node" \
+	eq 44 env OCF_RESKEY_CRM_meta_on_node="$node" "$T" get - lb-test
+ok "delete lb-test" "$T" del - lb-test
+ok "query after delete: not found (exit 2)" exit_is 2 "$T" get - lb-test
+ok "attrd_updater -Q shows no value after delete" not sh -c \
+	"attrd_updater -Q -n lb-test -N $node 2>/dev/null | grep -q 'value=\"4'"
+ok "crm_attribute -G finds nothing after delete" eventually 15 \
+	not crm_attribute -l reboot -N "$node" -n lb-test -G -q
+ok "lb_cib_node_attr finds nothing after delete" eventually 15 exit_is 2 "$T" cib-get "$node" lb-test
+ok "query of an attribute never set: not found (exit 2)" exit_is 2 "$T" get - lb-never-set
+if command -v valgrind >/dev/null; then
+	vg() { valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+		--error-exitcode=99 "$@"; }
+	ok "valgrind: set, get, del through attrd are clean" sh -c \
+		"$(declare -f vg); vg '$T' set - lb-vg 1 && [ \"\$(vg '$T' get - lb-vg)\" = 1 ] && vg '$T' del - lb-vg"
+	ok "valgrind: local node name from the controller is clean" eq "$node" vg "$T" node
+fi
+
+# ---------------------------------------------------------------- live CIB: role, location, utilization
+cibadmin -C -o resources -X '<primitive id="lb-d1" class="ocf" provider="pacemaker" type="Dummy">
+  <operations><op id="lb-d1-monitor-5s" name="monitor" interval="5s"/></operations></primitive>'
+ok "Dummy lb-d1 started (crm_resource --locate)" eventually 30 sh -c \
+	"crm_resource --locate -r lb-d1 2>/dev/null | grep -q 'running on: $node'"
+ok "lb role of lb-d1 on $node is Started" eventually 10 eq Started "$T" role lb-d1 "$node"
+ok "lb locate lb-d1 gives $node" eq "$node" "$T" locate lb-d1
+ok "set utilization cpu=2 on lb-d1" "$T" util-set lb-d1 cpu 2
+ok "crm_resource -z -g cpu reads 2" eq 2 crm_resource -r lb-d1 -z -g cpu
+ok "utilization ids are crm_resource's" sh -c \
+	"cibadmin -Q --xpath \"//primitive[@id='lb-d1']/utilization[@id='lb-d1-utilization']/nvpair[@id='lb-d1-utilization-cpu']\" >/dev/null"
+epoch() { cibadmin -Q 2>/dev/null | sed -n '1s/.* epoch="\([0-9]*\)".*/\1/p'; }
+e1=$(epoch)
+ok "setting the same value again does not write (epoch $e1 kept)" sh -c \
+	"'$T' util-set lb-d1 cpu 2 && [ \"\$(cibadmin -Q | sed -n '1s/.* epoch=\"\([0-9]*\)\".*/\1/p')\" = '$e1' ]"
+ok "delete utilization cpu" "$T" util-set lb-d1 cpu
+ok "crm_resource -z -g cpu finds nothing" eq "" crm_resource -r lb-d1 -z -g cpu
+crm_resource -r lb-d1 --meta -p target-role -v Stopped >/dev/null 2>&1
+ok "lb role of lb-d1 becomes Stopped after target-role=Stopped" eventually 30 \
+	eq Stopped "$T" role lb-d1 "$node"
+ok "lb locate lb-d1 gives no node" eq "" "$T" locate lb-d1
+
+finish
