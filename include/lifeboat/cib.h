@@ -17,7 +17,8 @@ int lb_cib_node_attr(const char *node, const char *name, bool transient, char **
 /** Value of cluster property @name (crm_config), or -ENXIO. */
 int lb_cib_property(const char *name, char **value);
 
-/** Role ("Started", "Promoted", "Unpromoted", "Stopped") of resource @rsc on @node from the status section. */
+/** Role ("Started", "Promoted", "Unpromoted", "Stopped") of resource @rsc on @node from the status
+ * section. */
 int lb_cib_resource_role(const char *rsc, const char *node, char **role);
 
 /** Nodes where resource @rsc is active (NULL-terminated array; free with lb_strv_free). */
@@ -29,7 +30,8 @@ int lb_cib_set_utilization(const char *rsc, const char *name, const char *value)
 /** Read utilization attribute @name of primitive @rsc, or -ENXIO. */
 int lb_cib_utilization(const char *rsc, const char *name, char **value);
 
-/** Set (value != NULL) or delete (NULL) transient attribute @name of @node (NULL: local) via attrd. */
+/** Set (value != NULL) or delete (NULL) transient attribute @name of @node (NULL: local) via attrd.
+ */
 int lb_attrd_update(const char *node, const char *name, const char *value);
 
 /** Query transient attribute @name of @node from attrd (NULL: local node). */

@@ -13,10 +13,10 @@
 extern volatile sig_atomic_t lb_proc_active_pgid;
 
 struct lb_proc_result {
-    int status;      /* exit code, or 128+signal */
-    int timed_out;   /* 1 when killed because the timeout expired */
-    char *out;       /* captured stdout (NUL-terminated, truncated at limit) */
-    char *err;       /* captured stderr (same) */
+    int status;    /* exit code, or 128+signal */
+    int timed_out; /* 1 when killed because the timeout expired */
+    char *out;     /* captured stdout (NUL-terminated, truncated at limit) */
+    char *err;     /* captured stderr (same) */
 };
 
 /**
@@ -31,7 +31,8 @@ int lb_proc_run(const char *const argv[], const char *const envp[], const char *
 /** Free the buffers of @res. */
 void lb_proc_result_free(struct lb_proc_result *res);
 
-/** Split @s on blanks into a NULL-terminated argv (no quoting, no shell); free with lb_argv_free. */
+/** Split @s on blanks into a NULL-terminated argv (no quoting, no shell); free with lb_argv_free.
+ */
 char **lb_argv_split(const char *s);
 
 /** Free a vector returned by lb_argv_split(). */
