@@ -280,8 +280,8 @@ cib_xpath_query(const char *xpath, xmlNode **answer)
         cib_t *cib = NULL;
         int rc = cib_get(cib_query, &cib);
 
-        if (rc < 0) {
-            return rc;
+        if (rc < 0 || cib == NULL) {
+            return (rc < 0) ? rc : -ENOTCONN;
         }
         rc = err_from_legacy(cib->cmds->query(cib, xpath, answer, LB_QUERY_OPTS));
         if (rc == 0 && *answer == NULL) {
@@ -1032,8 +1032,8 @@ cib_write(bool remove, xmlNode *xml)
     cib_t *cib = NULL;
     int rc = cib_get(cib_command, &cib);
 
-    if (rc < 0) {
-        return rc;
+    if (rc < 0 || cib == NULL) {
+        return (rc < 0) ? rc : -ENOTCONN;
     }
     if (remove) {
         rc = cib->cmds->remove(cib, "resources", xml, LB_WRITE_OPTS);
@@ -1236,6 +1236,7 @@ controld_cb(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t status, vo
     struct name_reply *r = user_data;
     const pcmk_controld_api_reply_t *reply = event_data;
 
+    (void)api;
     if (type != pcmk_ipc_event_reply) {
         return;
     }
@@ -1297,6 +1298,7 @@ attrd_cb(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t status, void 
     struct attrd_reply *r = user_data;
     const pcmk__attrd_api_reply_t *reply = event_data;
 
+    (void)api;
     if (type != pcmk_ipc_event_reply) {
         return;
     }

@@ -74,12 +74,13 @@ ok() { # ok DESCRIPTION COMMAND... : one TAP line from a command's exit status
 		echo "not ok $num - $desc"
 	fi
 }
-eq() { # eq EXPECTED COMMAND... : command's stdout equals EXPECTED
-	local want=$1 got
+eq() { # eq EXPECTED COMMAND... : command succeeds and its stdout equals EXPECTED
+	local want=$1 got rc
 	shift
 	got=$("$@" 2>/dev/null)
-	[ "$got" = "$want" ] && return 0
-	log "expected '$want', got '$got' from: $*"
+	rc=$?
+	[ "$rc" = 0 ] && [ "$got" = "$want" ] && return 0
+	log "expected '$want' and exit 0, got '$got' and exit $rc from: $*"
 	return 1
 }
 eventually() { # eventually SECONDS COMMAND... : retry until it succeeds
@@ -238,7 +239,11 @@ ok "crm_attribute -G finds nothing after delete" eventually 15 \
 	not crm_attribute -l reboot -N "$node" -n lb-test -G -q
 ok "lb_cib_node_attr finds nothing after delete" eventually 15 exit_is 2 "$T" cib-get "$node" lb-test
 ok "query of an attribute never set: not found (exit 2)" exit_is 2 "$T" get - lb-never-set
-if command -v valgrind >/dev/null; then
+skip() { num=$((num + 1)) pass=$((pass + 1)); echo "ok $num - $1 # SKIP $2"; }
+if ldd "$T" 2>/dev/null | grep -q libasan; then
+	skip "valgrind: set, get, del through attrd are clean" "ASan build (its checks ran instead)"
+	skip "valgrind: local node name from the controller is clean" "ASan build"
+elif command -v valgrind >/dev/null; then
 	vg() { valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
 		--error-exitcode=99 "$@"; }
 	ok "valgrind: set, get, del through attrd are clean" sh -c \
