@@ -584,7 +584,6 @@ target_matches(const struct rsc_target *t, const char *lrm_id)
 
 /* One lrm_rsc_op history entry, as far as the role is concerned. */
 struct op_entry {
-    const xmlNode *xml;
     const char *task;
     int call_id;
     long long rc_change;
@@ -628,7 +627,6 @@ op_entry_fill(const xmlNode *x, size_t pos, struct op_entry *e)
 {
     const char *rcc = crm_element_value(x, "last-rc-change");
 
-    e->xml = x;
     e->pos = pos;
     e->task = crm_element_value(x, "operation");
     e->call_id = attr_int(x, "call-id", -1);
