@@ -5,12 +5,18 @@
 #   AGENT     the OCF agent under test (default: the heartbeat one)
 #   STATE     the suite's state dir (daemons live in $STATE/libvirtd-N)
 #   LIBDIR    heartbeat-tests/lib
-#   URI1 URI2 URI3, ADDR1 ADDR2 ADDR3   the libvirtds (instance N -> 127.0.0.N+1)
+#   URI1 URI2 URI3, ADDR1 ADDR2 ADDR3, INST1 INST2 INST3
+#             the three libvirtds: URI, address and libvirtd.sh instance index
+#             (instance N listens on 127.0.0.N+1; by default INSTn = n)
 #   WORK      scratch dir of this test
 
 AGENT=${AGENT:-/usr/lib/ocf/resource.d/heartbeat/VirtualDomain}
 : "${STATE:?run me through run.sh}" "${LIBDIR:?}" "${WORK:?}"
 FAILS=0
+# suffix for domain names: unique per run, so that process-table checks (the
+# heartbeat agent greps ps for "guest=NAME") never see another run's guest
+# shellcheck disable=SC2034 # used by the tests
+RUN_ID=${STATE##*.}
 AGENT_LOG=$WORK/agent.log
 
 note() { echo "#   $*"; }
@@ -54,9 +60,10 @@ is_stopped() { [ "$1" = absent ] || [ "$1" = "shut off" ]; }
 
 domreason() { vsh "$1" domstate --reason "$2" 2>/dev/null | head -n1 || true; }
 
-# QEMU PID of domain $2 on instance $1, from libvirt's pidfile (empty if none)
+# QEMU PID of domain $2 on daemon $1 (1..3), from libvirt's pidfile (empty if none)
 qemu_pid() {
-	local f=$STATE/libvirtd-$1/run/qemu/$2.pid pid
+	local inst="INST$1"
+	local f=$STATE/libvirtd-${!inst}/run/qemu/$2.pid pid
 	[ -s "$f" ] || return 0
 	pid=$(tr -dc 0-9 <"$f")
 	[ -n "$pid" ] && pid_alive "$pid" && echo "$pid"

@@ -8,6 +8,9 @@
 # show that ours is a drop-in replacement. Three libvirtds are started
 # (127.0.0.2, .3, .4 port 16509, see ../lib/libvirtd.sh) under a state dir in
 # /tmp and torn down on exit, failure and interrupt.
+# LB_LIBVIRT_BASE=N uses libvirtd.sh instances N..N+2 (127.0.0.N+1..N+3)
+# instead of 1..3, to run beside another copy of the suite.
+# TEST_TIMEOUT (s, default 300) ends a test that hangs.
 # KEEP_STATE=1 keeps the state dir (daemon logs, agent logs) even on success;
 # on failure it is always kept.
 set -euo pipefail
@@ -95,9 +98,12 @@ echo "# state: $STATE"
 t0=$(date +%s)
 # three daemons: 1 and 2 for the tests (and migration), 3 for the test that
 # kills its daemon. They probe QEMU in parallel (~8 s each on first start).
+base=${LB_LIBVIRT_BASE:-1}
+case $base in '' | *[!0-9]* | 0) echo "run.sh: bad LB_LIBVIRT_BASE" >&2; exit 2 ;; esac
 start_pids=()
 for i in 1 2 3; do
-	"$LIBDIR/libvirtd.sh" start "$STATE" "$i" >"$STATE/start-$i.out" 2>&1 &
+	export "INST$i=$((base + i - 1))"
+	"$LIBDIR/libvirtd.sh" start "$STATE" "$((base + i - 1))" >"$STATE/start-$i.out" 2>&1 &
 	start_pids+=($!)
 done
 bad=0
@@ -115,7 +121,9 @@ if [ "$bad" -ne 0 ]; then
 	exit 1
 fi
 for i in 1 2 3; do
-	export "URI$i=$(tail -n1 "$STATE/start-$i.out")" "ADDR$i=127.0.0.$((i + 1))"
+	uri=$(tail -n1 "$STATE/start-$i.out")
+	addr=${uri#*://}
+	export "URI$i=$uri" "ADDR$i=${addr%%/*}"
 done
 echo "# libvirtds up in $(($(date +%s) - t0)) s: $URI1 $URI2 $URI3"
 
@@ -129,11 +137,12 @@ for t in "${TESTS[@]}"; do
 	mkdir -p "$WORK"
 	ts=$(date +%s)
 	# in the background so that a signal reaches our trap at once
-	bash "$script" &
+	timeout -k 5 "${TEST_TIMEOUT:-300}" bash "$script" &
 	cur_pid=$!
 	rc=0
 	wait "$cur_pid" || rc=$?
 	cur_pid=
+	[ "$rc" -ne 124 ] || echo "# $t: killed after ${TEST_TIMEOUT:-300} s"
 	if [ "$rc" -eq 0 ]; then
 		echo "ok $n - $t ($(($(date +%s) - ts)) s)"
 		passed=$((passed + 1))

@@ -7,7 +7,7 @@ set -uo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-DOM=lbt-life
+DOM=lbt-life-$RUN_ID
 RSC=vd-life
 CFG=$WORK/$DOM.xml
 HV=$URI1

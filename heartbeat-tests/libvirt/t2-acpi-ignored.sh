@@ -7,7 +7,7 @@ set -uo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-DOM=lbt-acpi
+DOM=lbt-acpi-$RUN_ID
 RSC=vd-acpi
 CFG=$WORK/$DOM.xml
 HV=$URI1

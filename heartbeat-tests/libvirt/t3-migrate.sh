@@ -18,7 +18,7 @@ set -uo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-DOM=lbt-mig
+DOM=lbt-mig-$RUN_ID
 RSC=vd-mig
 CFG=$WORK/$DOM.xml
 HV=$URI1
@@ -70,9 +70,9 @@ cmos_write "$URI1" "$marker"
 assert_eq "marker written into guest CMOS on the source" "$(cmos_read "$URI1" 4)" "$marker"
 
 agent migrate_to "${MIG[@]}"
-expect_rc "migrate_to 127.0.0.2 -> 127.0.0.3" 0
+expect_rc "migrate_to $ADDR1 -> $ADDR2" 0
 HV=$URI2 agent migrate_from "${MIG[@]}"
-expect_rc "migrate_from on 127.0.0.3" 0
+expect_rc "migrate_from on $ADDR2" 0
 
 assert_eq "target: running, reason migrated" "$(domreason "$URI2" "$DOM")" "running (migrated)"
 assert_eq "target: same domain UUID" "$(vsh "$URI2" domuuid "$DOM" 2>/dev/null | head -n1)" "$uuid"

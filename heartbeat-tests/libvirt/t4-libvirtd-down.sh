@@ -4,18 +4,18 @@
 # guest elsewhere while it still runs here. Acceptable answers are an error
 # code, 0 if the agent verified that the guest runs without libvirtd, or (for
 # the hung daemon) running into the operation timeout, which pacemaker-execd
-# also reports as a failure. Uses instance 3, which it leaves dead.
+# also reports as a failure. Uses the third daemon, which it leaves dead.
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-DOM=lbt-down
+DOM=lbt-down-$RUN_ID
 RSC=vd-down
 CFG=$WORK/$DOM.xml
 HV=$URI3
 TMO=20000
-dpid=$("$LIBDIR/libvirtd.sh" pid "$STATE" 3)
+dpid=$("$LIBDIR/libvirtd.sh" pid "$STATE" "$INST3")
 qpid=
 # shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {

@@ -14,7 +14,7 @@ set -uo pipefail
 # shellcheck source=common.sh
 . "$(dirname "$0")/common.sh"
 
-DOM=lbt-tester
+DOM=lbt-tester-$RUN_ID
 RSC=vd-tester
 CFG=$WORK/$DOM.xml
 HV=$URI1
