@@ -166,6 +166,13 @@ inner() {
 	mount --bind "$d/log" /var/log/libvirt
 	mount --bind "$d/cache" /var/cache/libvirt
 	mount --bind "$d/etc" /etc/libvirt
+	# do not hold the caller's pipes open for the daemon's lifetime
+	local fd
+	for fd in /proc/self/fd/*; do
+		fd=${fd##*/}
+		case $fd in 0 | 1 | 2 | *[!0-9]*) continue ;; esac
+		eval "exec $fd>&-" 2>/dev/null || true
+	done
 	exec /usr/sbin/libvirtd --listen --config /etc/libvirt/libvirtd.conf \
 		--pid-file "$d/libvirtd.pid"
 }
