@@ -13,8 +13,9 @@
 # Environment:
 #   LB_DEMO_PROVIDER  OCF provider of VirtualDomain: lifeboat (default) or
 #                     heartbeat (the shell agent from resource-agents)
-#   LB_OCF_DIR        directory with the lifeboat OCF agents (default: the
-#                     build tree's agents/); it appears as ocf:lifeboat
+#   LB_OCF_DIR        directory with the lifeboat OCF agents (default: build/agents
+#                     from scripts/build.sh if built, else agents/); it appears
+#                     as ocf:lifeboat inside the node
 #   LB_DEMO_INTERVAL  monitor interval (default 5s)
 #   LB_DEMO_KEEP=1    leave the cluster running at the end
 #                     (then: heartbeat-tests/cluster/cluster --instance demo down)
@@ -25,7 +26,11 @@ CLUSTER=$ROOT/heartbeat-tests/cluster/cluster
 LIBVIRTD_SH=${LBT_LIBVIRTD_SH:-$ROOT/heartbeat-tests/lib/libvirtd.sh}
 GUEST_SH=${LB_DEMO_GUEST_SH:-$ROOT/heartbeat-tests/lib/guest.sh}
 PROVIDER=${LB_DEMO_PROVIDER:-lifeboat}
-AGENTS=${LB_OCF_DIR:-$ROOT/agents}
+AGENTS=${LB_OCF_DIR:-}
+if [ -z "$AGENTS" ]; then # scripts/build.sh builds in build/; an in-tree build in agents/
+	AGENTS=$ROOT/agents
+	[ ! -x "$ROOT/build/agents/VirtualDomain" ] || AGENTS=$ROOT/build/agents
+fi
 INTERVAL=${LB_DEMO_INTERVAL:-5s}
 export LBT_INSTANCE=demo
 export LBT_STATE_DIR=/var/tmp/lbt/demo
