@@ -8,4 +8,4 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 echo "[demo] installing dependencies and building lifeboat (first run takes a few minutes)"
 "$top/scripts/deps.sh"
 "$top/scripts/build.sh" "$top/build" >/dev/null
-exec "$top/demo/demo.sh" --agents "$top/build/agents"
+LB_OCF_DIR="$top/build/agents" exec "$top/demo/demo.sh"
