@@ -110,10 +110,10 @@ node "${CMD[@]}" 2>&1 | show
 
 # "Started NODE" / "Stopped" / "FAILED NODE" ... as crm_mon shows it
 rsc_state() {
-	node crm_mon -1 2>/dev/null | awk -v r="$VM" '$2 == r { sub(/^.*\):[ \t]*/, ""); print; exit }'
+	node crm_mon -1 2>/dev/null | awk -v r="$VM" '$2 == r && !done { sub(/^.*\):[ \t]*/, ""); print; done = 1 }'
 }
 qemu_pid() {
-	"$LIBVIRTD_SH" qemupids "$LBT_STATE_DIR/nodes/$NODE/libvirt" 1 2>/dev/null | head -n 1
+	"$LIBVIRTD_SH" qemupids "$LBT_STATE_DIR/nodes/$NODE/libvirt" 1 2>/dev/null | sed -n 1p
 }
 failcount() {
 	node crm_failcount --query -r "$VM" -N "$NODE" 2>/dev/null | sed -n 's/.*value=\([0-9A-Za-z]*\).*/\1/p'

@@ -81,7 +81,7 @@ q() { # q [--not NODE] CMD... : run CMD on some live full node
 	if [ "$1" = --not ]; then avoid=$2; shift 2; fi
 	"$C" exec "$(query_node "$avoid")" timeout 10 "$@"
 }
-where() { q --not "${2:-}" crm_resource -Q --locate -r "$1" 2>/dev/null | head -n 1; }
+where() { q --not "${2:-}" crm_resource -Q --locate -r "$1" 2>/dev/null | sed -n 1p; }
 runs_on() { [ "$(where "$1" "${3:-}")" = "$2" ]; }
 runs_elsewhere() { # RSC NOT_NODE
 	local w
@@ -101,7 +101,7 @@ fence_log_ms() {
 	date -d "$(echo "$l" | cut -d' ' -f1,2)" +%s%3N
 }
 fenced_since() { [ "$(fence_successes "$1")" -gt "$2" ]; }
-history_ok() { q --not "$1" stonith_admin --history "$1" 2>/dev/null | grep -q "reboot of $1 successful"; }
+history_ok() { q --not "$1" stonith_admin --history "$1" 2>/dev/null | grep "reboot of $1 successful" >/dev/null; }
 all_online() { "$C" wait-online --timeout 1 >/dev/null 2>&1; }
 
 # ---------------------------------------------------------------------------
@@ -157,7 +157,7 @@ xml=$(q crm_mon -1 -X)
 members_online() {
 	local x
 	for x in node1 node2 node3; do
-		printf '%s\n' "$xml" | grep -q "<node name=\"$x\" [^>]*online=\"true\"[^>]*type=\"member\"" || return 1
+		printf '%s\n' "$xml" | grep "<node name=\"$x\" [^>]*online=\"true\"[^>]*type=\"member\"" >/dev/null || return 1
 	done
 }
 check "node1..node3 are Online members (crm_mon -X)" members_online
@@ -169,15 +169,15 @@ check "node names resolve inside nodes" \
 	test "$("$C" exec node1 getent hosts remote1 | awk '{print $1}')" = 10.99.0.101
 for a in "${ocf_agents[@]}"; do
 	check "--agents dir appears as ocf:lifeboat: crm_resource --show-metadata ocf:lifeboat:$a" \
-		bash -c "'$C' exec node3 crm_resource --show-metadata ocf:lifeboat:$a | grep -q '<resource-agent'"
+		bash -c "'$C' exec node3 crm_resource --show-metadata ocf:lifeboat:$a | grep '<resource-agent' >/dev/null"
 done
 check "ocf:lifeboat is visible on the remote node" \
 	"$C" exec remote1 test -d /usr/lib/ocf/resource.d/lifeboat/.
 check "ocf:lifeboat inside a node is the --agents dir" \
 	test "$("$C" exec node2 stat -c %d:%i /usr/lib/ocf/resource.d/lifeboat/.)" = "$(stat -c %d:%i "$AGENTS/.")"
 check "--fence-agents dir and fence_lbtest appear in /usr/sbin inside nodes" \
-	bash -c "'$C' exec node1 stonith_admin --list-installed | grep -qx fence_lbselftest &&
-		'$C' exec node1 stonith_admin --list-installed | grep -qx fence_lbtest"
+	bash -c "'$C' exec node1 stonith_admin --list-installed | grep -x fence_lbselftest >/dev/null &&
+		'$C' exec node1 stonith_admin --list-installed | grep -x fence_lbtest >/dev/null"
 check "host /usr/sbin and OCF directories are untouched" \
 	bash -c '! test -e /usr/sbin/fence_lbtest && ! test -e /usr/sbin/fence_lbselftest &&
 		! test -e /usr/lib/ocf/resource.d/lifeboat/lbtprobe &&
@@ -186,8 +186,8 @@ check "pcs accepts fence_lbtest's metadata (pcs stonith create, then delete)" \
 	bash -c "'$C' exec node1 pcs stonith create fence-check fence_lbtest pcmk_host_list=node1 --disabled >/dev/null &&
 		'$C' exec node1 pcs stonith delete fence-check >/dev/null 2>&1"
 check "stonith-enabled=true with the test fence device configured" \
-	bash -c "'$C' exec node1 crm_attribute --type crm_config --name stonith-enabled --query -q | grep -qx true &&
-		'$C' exec node1 crm_resource --locate -r fence-lbt | grep -q 'running on'"
+	bash -c "'$C' exec node1 crm_attribute --type crm_config --name stonith-enabled --query -q | grep -x true >/dev/null &&
+		'$C' exec node1 crm_resource --locate -r fence-lbt | grep 'running on' >/dev/null"
 
 # the resource under test: keep it on the full nodes for the node-kill tests
 q pcs resource create dummy ocf:pacemaker:Dummy op monitor interval=2s >/dev/null 2>&1
@@ -278,7 +278,7 @@ check "down" quiet_down
 figure "down: $(($(now_ms) - t0)) ms"
 
 check "no $PREFIX network namespaces are left" \
-	bash -c "! ip netns list | grep -q '^$PREFIX'"
+	bash -c "! ip netns list | grep '^$PREFIX' >/dev/null"
 left_procs() {
 	local p ino st
 	for p in /proc/[0-9]*; do
