@@ -9,7 +9,8 @@
 # and recovers it (stop + start), ending with `crm_mon -1`. It cleans up after
 # itself, and cleans up leftovers of an interrupted earlier run first.
 #
-# Usage (as root):  demo/demo.sh
+# Usage (as root):  demo/demo.sh [--agents DIR] [--provider lifeboat|heartbeat] [--keep]
+# (the options override the variables below)
 # Environment:
 #   LB_DEMO_PROVIDER  OCF provider of VirtualDomain: lifeboat (default) or
 #                     heartbeat (the shell agent from resource-agents)
@@ -20,6 +21,16 @@
 #   LB_DEMO_KEEP=1    leave the cluster running at the end
 #                     (then: heartbeat-tests/cluster/cluster --instance demo down)
 set -euo pipefail
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--agents) LB_OCF_DIR=$2; shift 2 ;;
+	--provider) LB_DEMO_PROVIDER=$2; shift 2 ;;
+	--keep) LB_DEMO_KEEP=1; shift ;;
+	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "demo.sh: unknown option $1 (try --help)" >&2; exit 2 ;;
+	esac
+done
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 CLUSTER=$ROOT/heartbeat-tests/cluster/cluster

@@ -10,6 +10,9 @@
 #
 # Usage: selftest.sh   (as root; LBT_INSTANCE defaults to "st", so the
 # namespaces are lbt-st-* and a cluster of the default instance is left alone)
+# LBT_SELFTEST_LIBVIRTD=1 also runs a libvirtd in every node (--libvirtd) and
+# checks a live migration between two nodes and that a power-off kills the
+# node's guests.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
@@ -141,8 +144,10 @@ for a in "$AGENTS"/*; do
 done
 diag "ocf:lifeboat agents under test: ${ocf_agents[*]:-(none)} (from $AGENTS)"
 
+up_opts=()
+[ "${LBT_SELFTEST_LIBVIRTD:-0}" = 0 ] || up_opts+=(--libvirtd)
 t0=$(now_ms)
-if "$C" up --nodes 3 --remotes 1 --agents "$AGENTS" --fence-agents "$TMP/fence" \
+if "$C" up --nodes 3 --remotes 1 --agents "$AGENTS" --fence-agents "$TMP/fence" "${up_opts[@]}" \
 	>"$TMP/up.log" 2>&1; then
 	ok "up --nodes 3 --remotes 1"
 else
@@ -197,6 +202,33 @@ if wait_for 30 runs_elsewhere dummy remote1; then
 else
 	not_ok "pcs resource create dummy ocf:pacemaker:Dummy"
 fi
+
+# --libvirtd: a guest moves between the nodes' libvirtds and dies with its node
+libvirt_test() {
+	local uri=qemu+tcp://127.0.0.1/system g=lbtg1 x pid t0
+	"$HERE/../lib/guest.sh" "$g" 64 >"$TMP/$g.xml"
+	for x in node1 node2 node3 remote1; do
+		check "--libvirtd: libvirtd answers inside $x" "$C" exec "$x" virsh -q -c "$uri" version
+	done
+	check "--libvirtd: guest created on node1" "$C" exec node1 virsh -q -c "$uri" create "$TMP/$g.xml"
+	t0=$(now_ms)
+	if "$C" exec node1 virsh -q -c "$uri" migrate --live --p2p "$g" qemu+tcp://node2/system \
+		--migrateuri tcp://node2 >/dev/null 2>&1 &&
+		[ "$("$C" exec node2 virsh -q -c "$uri" domstate "$g" 2>/dev/null)" = running ]; then
+		ok "--libvirtd: live migration node1 -> node2"
+		figure "--libvirtd: live migration of a 64 MiB TCG guest between nodes: $(($(now_ms) - t0)) ms"
+	else
+		not_ok "--libvirtd: live migration node1 -> node2"
+	fi
+	pid=$("$HERE/../lib/libvirtd.sh" qemupids "$LBT_STATE_DIR/nodes/node2/libvirt" 2 | sed -n 1p)
+	"$C" kill node2 >/dev/null 2>&1
+	check "--libvirtd: powering node2 off killed its guest's QEMU" \
+		bash -c "[ -n '$pid' ] && ! grep -qs '^State:[[:space:]]*[RSDT]' /proc/$pid/status"
+	check "--libvirtd: node2 was fenced, rebooted, and its libvirtd is back" \
+		bash -c "$(declare -f wait_for now_ms all_online); C='$C'; wait_for 90 all_online &&
+			wait_for 30 '$C' exec node2 virsh -q -c '$uri' version >/dev/null"
+}
+[ "${LBT_SELFTEST_LIBVIRTD:-0}" = 0 ] || libvirt_test
 
 # fault_test VERB: apply fault VERB to dummy's node, expect fencing + recovery
 fault_test() {
