@@ -301,6 +301,7 @@ lb_ocf_main(const struct lb_agent *agent, int argc, char **argv)
 
     lb_log_init(agent->name, getenv("OCF_RESOURCE_INSTANCE"));
     if (argc != 2 || !action || !*action) {
+        lb_exit_reason("%s: expected one non-empty action argument, got %d", agent->name, argc - 1);
         lb_usage_print(agent, stderr);
         lb_log_close();
         return LB_OCF_ERR_ARGS;

@@ -310,11 +310,13 @@ START_TEST(main_no_action)
 
     ck_assert_int_eq(r.rc, LB_OCF_ERR_ARGS);
     ck_assert_ptr_nonnull(strstr(r.err, "usage: TestAgent"));
+    ck_assert_int_eq(tu_count_lines(r.err, "ocf-exit-reason:"), 1);
     ck_assert_int_eq(seen.calls, 0);
     run_free(&r);
 
     r = run_main(2, "", NULL);
     ck_assert_int_eq(r.rc, LB_OCF_ERR_ARGS);
+    ck_assert_int_eq(tu_count_lines(r.err, "ocf-exit-reason:"), 1);
     run_free(&r);
 }
 END_TEST
@@ -328,6 +330,7 @@ START_TEST(main_too_many_args)
     ck_assert_int_eq(r.rc, LB_OCF_ERR_ARGS);
     ck_assert_int_eq(seen.calls, 0);
     ck_assert_ptr_nonnull(strstr(r.err, "usage:"));
+    ck_assert_int_eq(tu_count_lines(r.err, "ocf-exit-reason:"), 1);
     run_free(&r);
 }
 END_TEST
