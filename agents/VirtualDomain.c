@@ -320,7 +320,7 @@ vd_monitor(struct lb_ctx *ctx)
 
     if (rc != LB_OCF_SUCCESS) {
         /* Like the peer: without a config, a probe finds nothing running. */
-        if (ctx->is_probe) {
+        if (ctx->is_probe && rc == LB_OCF_ERR_INSTALLED) {
             rc = LB_OCF_NOT_RUNNING;
         } else if (rc == LB_OCF_ERR_INSTALLED) {
             lb_exit_reason("configuration file %s is not readable", lb_param_str(ctx, "config"));
