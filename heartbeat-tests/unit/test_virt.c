@@ -219,9 +219,12 @@ START_TEST(xml_name_garbage)
     /* A truncated file whose <name> is complete still names the domain (as the
        shell agent's grep does; libvirt rejects it at start): "<domain><name>x"
        has no complete name. */
-    static const char *const junk[] = {"this is not XML\n", "<domain><name>x",
-                                       "<domain><devices><name>x</name>", "\xff\xfe\x00garbage",
-                                       "", NULL};
+    static const char *const junk[] = {"this is not XML\n",
+                                       "<domain><name>x",
+                                       "<domain><devices><name>x</name>",
+                                       "\xff\xfe\x00garbage",
+                                       "",
+                                       NULL};
 
     for (int i = 0; junk[i]; i++) {
         char *err, *name;
