@@ -99,11 +99,16 @@ lb_log_level_name(int prio)
     case LOG_EMERG:
     case LOG_ALERT:
     case LOG_CRIT:
-    case LOG_ERR: return "ERROR";
-    case LOG_WARNING: return "WARNING";
-    case LOG_NOTICE: return "notice";
-    case LOG_INFO: return "INFO";
-    default: return "DEBUG";
+    case LOG_ERR:
+        return "ERROR";
+    case LOG_WARNING:
+        return "WARNING";
+    case LOG_NOTICE:
+        return "notice";
+    case LOG_INFO:
+        return "INFO";
+    default:
+        return "DEBUG";
     }
 }
 
@@ -119,8 +124,8 @@ lb_log_append(const char *path, int prio, const char *msg)
         return;
     }
     strftime(stamp, sizeof(stamp), "%b %d %T", localtime_r(&now, &tm));
-    fprintf(f, "%s %s[%d]: %s: %s\n", stamp, lb_log_cfg.tag, (int)getpid(),
-            lb_log_level_name(prio), msg);
+    fprintf(f, "%s %s[%d]: %s: %s\n", stamp, lb_log_cfg.tag, (int)getpid(), lb_log_level_name(prio),
+            msg);
     fclose(f);
 }
 

@@ -17,11 +17,21 @@ lb_xml_text(FILE *out, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", out); break;
-        case '>': fputs("&gt;", out); break;
-        case '&': fputs("&amp;", out); break;
-        case '"': fputs("&quot;", out); break;
-        default: fputc(*s, out); break;
+        case '<':
+            fputs("&lt;", out);
+            break;
+        case '>':
+            fputs("&gt;", out);
+            break;
+        case '&':
+            fputs("&amp;", out);
+            break;
+        case '"':
+            fputs("&quot;", out);
+            break;
+        default:
+            fputc(*s, out);
+            break;
         }
     }
 }
@@ -30,9 +40,12 @@ static const char *
 lb_content_type(enum lb_param_type t)
 {
     switch (t) {
-    case LB_PARAM_BOOLEAN: return "boolean";
-    case LB_PARAM_INTEGER: return "integer";
-    default: return "string"; /* ra-api-1.dtd has no "select": enums are strings */
+    case LB_PARAM_BOOLEAN:
+        return "boolean";
+    case LB_PARAM_INTEGER:
+        return "integer";
+    default:
+        return "string"; /* ra-api-1.dtd has no "select": enums are strings */
     }
 }
 
@@ -164,7 +177,8 @@ lb_usage_print(const struct lb_agent *agent, FILE *out)
         fprintf(out, "%s|", a->name);
     }
     fputs("meta-data|validate-all|usage}\n", out);
-    fprintf(out, "\n%s: %s\nThe parameters come from OCF_RESKEY_* environment variables; "
-                 "run '%s meta-data' for the list.\n",
+    fprintf(out,
+            "\n%s: %s\nThe parameters come from OCF_RESKEY_* environment variables; "
+            "run '%s meta-data' for the list.\n",
             agent->name, agent->shortdesc, agent->name);
 }

@@ -195,28 +195,26 @@ lb_validate(struct lb_ctx *ctx)
 long
 lb_parse_duration_ms(const char *s)
 {
+    static const struct {
+        const char *unit;
+        long ms;
+    } units[] = {{"", 1000},   {"s", 1000},    {"sec", 1000},  {"ms", 1},      {"msec", 1},
+                 {"m", 60000}, {"min", 60000}, {"h", 3600000}, {"hr", 3600000}};
     char *end;
     long v;
 
-    if (!s || !*s) {
+    if (!s || *s < '0' || *s > '9') {
         return -1;
     }
     errno = 0;
     v = strtol(s, &end, 10);
-    if (errno || end == s || v < 0) {
+    if (errno) {
         return -1;
     }
-    if (!*end || !strcmp(end, "s") || !strcmp(end, "sec")) {
-        return v * 1000;
-    }
-    if (!strcmp(end, "ms") || !strcmp(end, "msec")) {
-        return v;
-    }
-    if (!strcmp(end, "m") || !strcmp(end, "min")) {
-        return v * 60000;
-    }
-    if (!strcmp(end, "h") || !strcmp(end, "hr")) {
-        return v * 3600000;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (!strcmp(end, units[i].unit)) {
+            return v > LONG_MAX / units[i].ms ? -1 : v * units[i].ms;
+        }
     }
     return -1;
 }
@@ -255,10 +253,11 @@ lb_watchdog_arm(const struct lb_ctx *ctx)
     if (at <= 0) {
         return;
     }
-    snprintf(lb_watchdog_msg, sizeof(lb_watchdog_msg),
-             "ocf-exit-reason:%s of %s did not complete within its timeout of %ld ms "
-             "(a service it depends on does not answer)\n",
+    snprintf(lb_watchdog_msg, sizeof(lb_watchdog_msg) - 1,
+             "ocf-exit-reason:%s of %.200s did not complete within its timeout of %ld ms "
+             "(a service it depends on does not answer)",
              ctx->action, ctx->instance ? ctx->instance : ctx->agent->name, ctx->timeout_ms);
+    strcat(lb_watchdog_msg, "\n");
     sigemptyset(&sa.sa_mask);
     sigaction(SIGALRM, &sa, NULL);
     setitimer(ITIMER_REAL, &it, NULL);

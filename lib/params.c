@@ -65,8 +65,8 @@ lb_parse_long(const char *s, long *out)
     char *end;
     long v;
 
-    if (!s || !*s) {
-        return false;
+    if (!s || !*s || (*s != '-' && *s != '+' && (*s < '0' || *s > '9'))) {
+        return false; /* no leading blanks: "42 " and " 42" are both refused */
     }
     errno = 0;
     v = strtol(s, &end, 10);

@@ -61,7 +61,12 @@ lb_buf_take(struct lb_buf *b)
 static void
 lb_close_others(void)
 {
-    long max = sysconf(_SC_OPEN_MAX);
+    long max;
+
+    if (close_range(3, ~0U, 0) == 0) {
+        return;
+    }
+    max = sysconf(_SC_OPEN_MAX);
 
     for (int fd = 3; fd < (max > 0 ? max : 1024); fd++) {
         close(fd);
