@@ -513,6 +513,7 @@ vd_start(struct lb_ctx *ctx)
         goto out;
     }
     vd_cache_name(ctx, vd_state.name);
+    vd_util_forget(ctx);
     rc = vd_status(ctx, 5000, &state);
     if (rc == LB_OCF_SUCCESS) {
         lb_info("virtual domain %s already running", vd_state.name);
@@ -725,6 +726,7 @@ vd_stop(struct lb_ctx *ctx)
 {
     int state, rc = vd_load_config(ctx, VD_LENIENT);
 
+    vd_util_forget(ctx);
     if (rc != LB_OCF_SUCCESS) {
         /* Like the peer: no config and no remembered domain, nothing we could stop. */
         rc = rc == LB_OCF_ERR_INSTALLED ? LB_OCF_SUCCESS : rc;
@@ -1166,6 +1168,7 @@ vd_migrate_from(struct lb_ctx *ctx)
         goto out;
     }
     vd_cache_name(ctx, vd_state.name);
+    vd_util_forget(ctx);
     rc = vd_wait_running(ctx);
     if (rc == LB_OCF_SUCCESS) {
         lb_info("%s: live migration from %s succeeded", vd_state.name,

@@ -22,7 +22,13 @@ char *vd_cached_name(const struct lb_ctx *ctx);
 void vd_util_want(const struct lb_ctx *ctx, unsigned ncpu, unsigned long long maxmem_kib,
                   char *want, size_t len);
 
-/* True when @want was already written to the CIB (per the cache file). */
+/* How long a monitor trusts the cache before it checks the CIB again. */
+#define VD_UTIL_RECHECK_S 600
+
+/* True when @want was written to the CIB less than VD_UTIL_RECHECK_S ago (per the cache file). */
 bool vd_util_is_cached(const struct lb_ctx *ctx, const char *want);
+
+/* Drop the cache, so the next monitor checks the CIB (start, stop, migration). */
+void vd_util_forget(const struct lb_ctx *ctx);
 
 #endif

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "VirtualDomain.h"
 #include "lifeboat/domxml.h"
@@ -260,6 +263,7 @@ bool
 vd_util_is_cached(const struct lb_ctx *ctx, const char *want)
 {
     char path[PATH_MAX];
+    struct stat st;
     char *have;
     bool same;
 
@@ -267,8 +271,21 @@ vd_util_is_cached(const struct lb_ctx *ctx, const char *want)
         return true; /* nothing to write */
     }
     vd_rsctmp_path(ctx, "util", path, sizeof(path));
+    /* Re-check the CIB now and then, in case someone removed the values. */
+    if (stat(path, &st) < 0 || time(NULL) - st.st_mtime > VD_UTIL_RECHECK_S) {
+        return false;
+    }
     have = lb_read_file(path);
     same = have && !strcmp(have, want);
     free(have);
     return same;
+}
+
+void
+vd_util_forget(const struct lb_ctx *ctx)
+{
+    char path[PATH_MAX];
+
+    vd_rsctmp_path(ctx, "util", path, sizeof(path));
+    unlink(path);
 }
