@@ -7,7 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 
 build_deps=(build-essential autoconf automake pkg-config
 	pacemaker-dev libcpg-dev libquorum-dev libvirt-dev libcurl4-openssl-dev
-	libjansson-dev libxml2-dev check libxml2-utils xsltproc)
+	libjansson-dev libxml2-dev check libxml2-utils xsltproc libmariadb-dev)
 mapfile -t test_deps < <(grep -v '^\s*#' "$top/heartbeat-tests/deps.txt" 2>/dev/null | awk 'NF{print $1}')
 
 missing=()

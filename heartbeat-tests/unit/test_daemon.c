@@ -1,0 +1,187 @@
+/*
+ * Unit tests of lib/daemon.c: detached daemons (own session, not our child,
+ * nothing inherited), exec failures reported, PID files, zombies, access as
+ * another user.
+ */
+#include <signal.h>
+#include <sys/stat.h>
+
+#include "lifeboat/daemon.h"
+#include "lifeboat/ocf.h"
+#include "testutil.h"
+
+/* Parent PID of @pid from /proc/PID/stat, or -1. */
+static pid_t
+ppid_of(pid_t pid)
+{
+    char path[64], buf[512], *p;
+    FILE *f;
+    long ppid = -1;
+
+    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
+    f = fopen(path, "r");
+    if (f == NULL) {
+        return -1;
+    }
+    if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) != NULL) {
+        sscanf(p + 2, "%*c %ld", &ppid);
+    }
+    fclose(f);
+    return (pid_t)ppid;
+}
+
+START_TEST(spawn_detached)
+{
+    const char *argv[] = {"/bin/sleep", "30", NULL};
+    char comm[32];
+    pid_t pid = 0;
+
+    ck_assert_int_eq(lb_daemon_spawn(argv, &pid), 0);
+    ck_assert_int_gt(pid, 0);
+    ck_assert(lb_pid_alive(pid));
+    ck_assert_int_ne(getsid(pid), getsid(0)); /* not in our session */
+    ck_assert_int_eq(getpgid(pid), pid);      /* leads its own process group */
+    ck_assert_int_ne(ppid_of(pid), getpid()); /* not our child */
+    ck_assert_int_eq(lb_pid_comm(pid, comm, sizeof(comm)), 0);
+    ck_assert_str_eq(comm, "sleep");
+    ck_assert_int_eq(kill(pid, SIGTERM), 0);
+    ck_assert(lb_pid_wait_gone(pid, 5000));
+    ck_assert(!lb_pid_alive(pid));
+}
+END_TEST
+
+START_TEST(spawn_nothing_inherited)
+{
+    char out[256], cmd[1200];
+    const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+    char *text;
+    pid_t pid;
+    int keep = open("/dev/null", O_RDONLY); /* no O_CLOEXEC: must not leak */
+
+    ck_assert_int_ge(keep, 3);
+    tu_tmpfile(out, sizeof(out), "daemon");
+    snprintf(cmd, sizeof(cmd), "ls /proc/self/fd > %s.tmp; pwd >> %s.tmp; mv %s.tmp %s", out, out,
+             out, out);
+    unlink(out);
+    ck_assert_int_eq(lb_daemon_spawn(argv, &pid), 0);
+    for (int i = 0; i < 100 && access(out, F_OK) != 0; i++) {
+        lb_sleep_ms(50);
+    }
+    text = tu_read_file(out);
+    ck_assert_ptr_nonnull(text);
+    /* 0, 1, 2 and the descriptor ls opens for /proc/self/fd; then pwd */
+    ck_assert_str_eq(text, "0\n1\n2\n3\n/\n");
+    free(text);
+    unlink(out);
+    close(keep);
+}
+END_TEST
+
+START_TEST(spawn_failures)
+{
+    const char *missing[] = {"/nonexistent/lb-daemon", NULL};
+    char plain[256];
+    const char *notexec[] = {plain, NULL};
+    const char *empty[] = {NULL};
+    pid_t pid = 1;
+
+    tu_tmpfile(plain, sizeof(plain), "noexec"); /* mode 0600: nobody may run it */
+    ck_assert_int_eq(lb_daemon_spawn(missing, &pid), -ENOENT);
+    ck_assert_int_eq(pid, 0);
+    ck_assert_int_eq(lb_daemon_spawn(notexec, &pid), -EACCES);
+    ck_assert_int_eq(lb_daemon_spawn(empty, &pid), -EINVAL);
+    ck_assert_int_eq(lb_daemon_spawn(NULL, &pid), -EINVAL);
+    unlink(plain);
+}
+END_TEST
+
+START_TEST(pidfiles)
+{
+    char path[256];
+    pid_t pid;
+
+    tu_tmpfile(path, sizeof(path), "pid");
+    tu_write_file(path, "1234\n");
+    ck_assert_int_eq(lb_pidfile_read(path, &pid), 0);
+    ck_assert_int_eq(pid, 1234);
+    tu_write_file(path, "  ");
+    ck_assert_int_eq(lb_pidfile_read(path, &pid), -EINVAL);
+    tu_write_file(path, "");
+    ck_assert_int_eq(lb_pidfile_read(path, &pid), -EINVAL);
+    tu_write_file(path, "1\n"); /* init is never a daemon's PID */
+    ck_assert_int_eq(lb_pidfile_read(path, &pid), -EINVAL);
+    tu_write_file(path, "12ab");
+    ck_assert_int_eq(lb_pidfile_read(path, &pid), -EINVAL);
+    unlink(path);
+    ck_assert_int_eq(lb_pidfile_read(path, &pid), -ENOENT);
+    ck_assert_int_eq(pid, 0);
+}
+END_TEST
+
+START_TEST(zombies_are_gone)
+{
+    pid_t pid = fork();
+
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        _exit(0);
+    }
+    ck_assert(lb_pid_wait_gone(pid, 5000)); /* a zombie counts as gone */
+    ck_assert(!lb_pid_alive(pid));
+    ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+    ck_assert(!lb_pid_alive(0));
+    ck_assert(!lb_pid_alive(-5));
+    ck_assert(lb_pid_alive(getpid()));
+    ck_assert(!lb_pid_wait_gone(getpid(), 150));
+}
+END_TEST
+
+START_TEST(access_as_user)
+{
+    char dir[] = "/tmp/lb-daemon-XXXXXX";
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(chmod(dir, 0700), 0);
+    ck_assert_int_eq(lb_access_as("root", dir, W_OK), 0);
+    if (getuid() == 0) {
+        ck_assert_int_eq(lb_access_as("nobody", dir, W_OK), -EACCES);
+        ck_assert_int_eq(chmod(dir, 0777), 0);
+        ck_assert_int_eq(lb_access_as("nobody", dir, W_OK | X_OK), 0);
+    }
+    ck_assert_int_eq(lb_access_as("lb-no-such-user", dir, W_OK), -ESRCH);
+    ck_assert_int_eq(lb_access_as(NULL, dir, W_OK), -ESRCH);
+    ck_assert_int_eq(lb_access_as("root", "/nonexistent/dir", F_OK), -ENOENT);
+    rmdir(dir);
+}
+END_TEST
+
+static Suite *
+daemon_suite(void)
+{
+    Suite *s = suite_create("daemon");
+    TCase *tc = tcase_create("spawn");
+
+    tcase_set_timeout(tc, 30);
+    tcase_add_test(tc, spawn_detached);
+    tcase_add_test(tc, spawn_nothing_inherited);
+    tcase_add_test(tc, spawn_failures);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("pids");
+    tcase_add_test(tc, pidfiles);
+    tcase_add_test(tc, zombies_are_gone);
+    tcase_add_test(tc, access_as_user);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int
+main(void)
+{
+    SRunner *sr = srunner_create(daemon_suite());
+    int failed;
+
+    srunner_run_all(sr, CK_ENV);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
