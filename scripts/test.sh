@@ -71,6 +71,8 @@ stage distcheck make -C "$top/build" distcheck
 	stage attrd env top_builddir="$top/build" heartbeat-tests/live/attrd.sh
 [ -x heartbeat-tests/cluster/selftest.sh ] &&
 	stage cluster env LB_OCF_DIR="$top/build/agents" heartbeat-tests/cluster/selftest.sh
+[ -x heartbeat-tests/cluster/scenarios.sh ] &&
+	stage scenarios env LB_OCF_DIR="$top/build/agents" heartbeat-tests/cluster/scenarios.sh
 [ -x heartbeat-tests/bench/virtualdomain.sh ] &&
 	stage bench env AGENT_LB="$top/build/agents/VirtualDomain" heartbeat-tests/bench/virtualdomain.sh
 
