@@ -1,0 +1,175 @@
+/*
+ * lifeboat processes by PID, from /proc. A daemon that double-forked is a
+ * child of init, which reaps it late: kill(pid, 0) succeeds on its zombie, so
+ * liveness looks at the process state instead.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lifeboat/ocf.h"
+#include "lifeboat/process.h"
+
+int
+lb_process_pidfile(const char *path, pid_t *pid)
+{
+    char line[64], *end;
+    FILE *f = fopen(path, "re");
+    long v;
+
+    if (!f) {
+        return -errno;
+    }
+    if (!fgets(line, sizeof(line), f)) {
+        fclose(f);
+        return -EINVAL;
+    }
+    fclose(f);
+    errno = 0;
+    v = strtol(line, &end, 10);
+    while (*end == ' ' || *end == '\t' || *end == '\n' || *end == '\r') {
+        end++;
+    }
+    if (errno || end == line || *end || v < 1 || v > INT_MAX) {
+        return -EINVAL;
+    }
+    *pid = (pid_t)v;
+    return 0;
+}
+
+/*
+ * State letter and parent of @pid from /proc/PID/stat ("PID (comm) S PPID ...";
+ * comm may hold spaces and parentheses, so parse from the last ')').
+ * Returns 0 or -errno.
+ */
+static int
+lb_process_stat(pid_t pid, char *state, pid_t *ppid)
+{
+    char path[64], buf[1024], *paren;
+    FILE *f;
+    size_t n;
+    int pp;
+
+    if (pid < 1) {
+        return -EINVAL;
+    }
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    f = fopen(path, "re");
+    if (!f) {
+        return errno == ENOENT ? -ESRCH : -errno;
+    }
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    paren = strrchr(buf, ')');
+    if (!paren || sscanf(paren + 1, " %c %d", state, &pp) != 2) {
+        return -EINVAL;
+    }
+    *ppid = (pid_t)pp;
+    return 0;
+}
+
+bool
+lb_process_alive(pid_t pid)
+{
+    char state;
+    pid_t ppid;
+
+    if (pid < 1 || (kill(pid, 0) < 0 && errno == ESRCH)) {
+        return false;
+    }
+    if (lb_process_stat(pid, &state, &ppid) < 0) {
+        return false;
+    }
+    return state != 'Z' && state != 'X' && state != 'x';
+}
+
+int
+lb_process_wait_exit(pid_t pid, long timeout_ms)
+{
+    long long until = lb_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+
+    while (lb_process_alive(pid)) {
+        long long left = until - lb_now_ms();
+
+        if (left <= 0) {
+            return -ETIMEDOUT;
+        }
+        lb_sleep_ms(left < 50 ? (long)left : 50);
+    }
+    return 0;
+}
+
+pid_t
+lb_process_parent(pid_t pid)
+{
+    char state;
+    pid_t ppid;
+
+    return lb_process_stat(pid, &state, &ppid) == 0 ? ppid : -1;
+}
+
+int
+lb_process_children(pid_t parent, pid_t *out, size_t max)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+
+    if (!d) {
+        return -errno;
+    }
+    while ((e = readdir(d)) != NULL) {
+        char state;
+        pid_t pid, ppid;
+
+        if (!isdigit((unsigned char)e->d_name[0])) {
+            continue;
+        }
+        pid = (pid_t)atoi(e->d_name);
+        if (lb_process_stat(pid, &state, &ppid) < 0 || ppid != parent || state == 'Z' ||
+            state == 'X') {
+            continue;
+        }
+        if ((size_t)n < max) {
+            out[n] = pid;
+        }
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+int
+lb_process_exe(pid_t pid, char *buf, size_t len)
+{
+    static const char deleted[] = " (deleted)";
+    char path[64];
+    ssize_t n;
+    size_t dl = sizeof(deleted) - 1;
+
+    if (pid < 1 || len < 2) {
+        return -EINVAL;
+    }
+    snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
+    n = readlink(path, buf, len - 1);
+    if (n < 0) {
+        return errno == ENOENT ? -ESRCH : -errno;
+    }
+    if ((size_t)n == len - 1) {
+        return -ENAMETOOLONG;
+    }
+    buf[n] = '\0';
+    if ((size_t)n > dl && !strcmp(buf + n - dl, deleted)) {
+        buf[n - dl] = '\0';
+    }
+    return 0;
+}
