@@ -32,38 +32,12 @@ stage() {
 
 make_check() { make -C "$1" -j"$(nproc)" check || { cat "$1"/test-suite.log "$1"/heartbeat-tests/*/*.log 2>/dev/null | tail -n 80; return 1; }; }
 
-# Unit tests once more under valgrind (memcheck), with no forking in Check.
-valgrind_units() {
-	local t rc=0
-	for t in build/heartbeat-tests/unit/test_*; do
-		[ -x "$t" ] || continue
-		echo "--- $t"
-		CK_FORK=no valgrind -q --error-exitcode=99 --leak-check=full \
-			--errors-for-leak-kinds=definite \
-			--suppressions=heartbeat-tests/unit/pacemaker.supp "$t" || rc=1
-	done
-	return $rc
-}
-
-# The agent itself under valgrind: metadata, validation and a monitor on test:///default.
-valgrind_agents() {
-	local a rc=0 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite)
-	for a in build/agents/*; do
-		[ -x "$a" ] && [ -f "$a" ] || continue
-		echo "--- $a"
-		"${vg[@]}" "$a" meta-data >/dev/null || rc=1
-		env -i "${vg[@]}" "$a" validate-all 2>/dev/null; [ $? -ne 99 ] || rc=1
-		env -i "${vg[@]}" "$a" monitor 2>/dev/null; [ $? -ne 99 ] || rc=1
-	done
-	return $rc
-}
-
 mkdir -p "$logs"
 stage deps scripts/deps.sh
 stage build scripts/build.sh "$top/build"
 stage unit make_check "$top/build"
 stage asan bash -c "scripts/build.sh '$top/build-asan' --enable-sanitizers && make -C '$top/build-asan' -j$(nproc) check || { cat '$top'/build-asan/test-suite.log; exit 1; }"
-stage valgrind bash -c "$(declare -f valgrind_units valgrind_agents); valgrind_units && valgrind_agents"
+stage valgrind scripts/valgrind.sh "$top/build"
 stage distcheck make -C "$top/build" distcheck
 [ -x heartbeat-tests/libvirt/run.sh ] &&
 	stage libvirt env AGENT="$top/build/agents/VirtualDomain" heartbeat-tests/libvirt/run.sh
