@@ -1,6 +1,6 @@
 /*
  * lifeboat daemon: double fork into a new session, exec failures reported back
- * through a close-on-exec pipe, and PID helpers that see zombies as gone.
+ * through a close-on-exec pipe; what a PID runs; access checks as a user.
  */
 #include "config.h"
 
@@ -152,62 +152,6 @@ lb_daemon_spawn(const char *const argv[], pid_t *pid)
     return 0;
 }
 
-bool
-lb_pid_alive(pid_t pid)
-{
-    char path[64], line[128];
-    FILE *f;
-    bool alive = false;
-
-    if (pid <= 0) {
-        return false;
-    }
-    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-    f = fopen(path, "re");
-    if (f == NULL) {
-        return kill(pid, 0) == 0 || errno == EPERM;
-    }
-    while (fgets(line, sizeof(line), f)) {
-        if (strncmp(line, "State:", 6) == 0) {
-            char *s = line + 6;
-
-            while (*s == ' ' || *s == '\t') {
-                s++;
-            }
-            alive = *s != 'Z' && *s != 'X';
-            break;
-        }
-    }
-    fclose(f);
-    return alive;
-}
-
-int
-lb_pidfile_read(const char *path, pid_t *pid)
-{
-    char buf[32];
-    long v;
-    ssize_t n;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-    *pid = 0;
-    if (fd < 0) {
-        return -errno;
-    }
-    n = read(fd, buf, sizeof(buf) - 1);
-    close(fd);
-    if (n <= 0) {
-        return -EINVAL;
-    }
-    buf[n] = '\0';
-    buf[strcspn(buf, " \t\r\n")] = '\0';
-    if (!lb_parse_long(buf, &v) || v <= 1 || v > 0x3fffffff) {
-        return -EINVAL;
-    }
-    *pid = (pid_t)v;
-    return 0;
-}
-
 int
 lb_pid_comm(pid_t pid, char *buf, size_t len)
 {
@@ -228,20 +172,6 @@ lb_pid_comm(pid_t pid, char *buf, size_t len)
     buf[n] = '\0';
     buf[strcspn(buf, "\n")] = '\0';
     return 0;
-}
-
-bool
-lb_pid_wait_gone(pid_t pid, long timeout_ms)
-{
-    long long until = lb_now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
-
-    while (lb_pid_alive(pid)) {
-        if (lb_now_ms() >= until) {
-            return false;
-        }
-        lb_sleep_ms(100);
-    }
-    return true;
 }
 
 int

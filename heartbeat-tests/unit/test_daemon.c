@@ -1,12 +1,13 @@
 /*
- * Unit tests of lib/daemon.c: detached daemons (own session, not our child,
- * nothing inherited), exec failures reported, PID files, zombies, access as
- * another user.
+ * Unit tests of lib/daemon.c: detached daemons (own session and process
+ * group, not our child, nothing inherited), exec failures reported, command
+ * names, access as another user.
  */
 #include <signal.h>
 #include <sys/stat.h>
 
 #include "lifeboat/daemon.h"
+#include "lifeboat/process.h"
 #include "lifeboat/ocf.h"
 #include "testutil.h"
 
@@ -38,15 +39,15 @@ START_TEST(spawn_detached)
 
     ck_assert_int_eq(lb_daemon_spawn(argv, &pid), 0);
     ck_assert_int_gt(pid, 0);
-    ck_assert(lb_pid_alive(pid));
+    ck_assert(lb_process_alive(pid));
     ck_assert_int_ne(getsid(pid), getsid(0)); /* not in our session */
     ck_assert_int_eq(getpgid(pid), pid);      /* leads its own process group */
     ck_assert_int_ne(ppid_of(pid), getpid()); /* not our child */
     ck_assert_int_eq(lb_pid_comm(pid, comm, sizeof(comm)), 0);
     ck_assert_str_eq(comm, "sleep");
     ck_assert_int_eq(kill(pid, SIGTERM), 0);
-    ck_assert(lb_pid_wait_gone(pid, 5000));
-    ck_assert(!lb_pid_alive(pid));
+    ck_assert_int_eq(lb_process_wait_exit(pid, 5000), 0);
+    ck_assert(!lb_process_alive(pid));
 }
 END_TEST
 
@@ -95,47 +96,6 @@ START_TEST(spawn_failures)
 }
 END_TEST
 
-START_TEST(pidfiles)
-{
-    char path[256];
-    pid_t pid;
-
-    tu_tmpfile(path, sizeof(path), "pid");
-    tu_write_file(path, "1234\n");
-    ck_assert_int_eq(lb_pidfile_read(path, &pid), 0);
-    ck_assert_int_eq(pid, 1234);
-    tu_write_file(path, "  ");
-    ck_assert_int_eq(lb_pidfile_read(path, &pid), -EINVAL);
-    tu_write_file(path, "");
-    ck_assert_int_eq(lb_pidfile_read(path, &pid), -EINVAL);
-    tu_write_file(path, "1\n"); /* init is never a daemon's PID */
-    ck_assert_int_eq(lb_pidfile_read(path, &pid), -EINVAL);
-    tu_write_file(path, "12ab");
-    ck_assert_int_eq(lb_pidfile_read(path, &pid), -EINVAL);
-    unlink(path);
-    ck_assert_int_eq(lb_pidfile_read(path, &pid), -ENOENT);
-    ck_assert_int_eq(pid, 0);
-}
-END_TEST
-
-START_TEST(zombies_are_gone)
-{
-    pid_t pid = fork();
-
-    ck_assert_int_ge(pid, 0);
-    if (pid == 0) {
-        _exit(0);
-    }
-    ck_assert(lb_pid_wait_gone(pid, 5000)); /* a zombie counts as gone */
-    ck_assert(!lb_pid_alive(pid));
-    ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
-    ck_assert(!lb_pid_alive(0));
-    ck_assert(!lb_pid_alive(-5));
-    ck_assert(lb_pid_alive(getpid()));
-    ck_assert(!lb_pid_wait_gone(getpid(), 150));
-}
-END_TEST
-
 START_TEST(access_as_user)
 {
     char dir[] = "/tmp/lb-daemon-XXXXXX";
@@ -167,8 +127,6 @@ daemon_suite(void)
     tcase_add_test(tc, spawn_failures);
     suite_add_tcase(s, tc);
     tc = tcase_create("pids");
-    tcase_add_test(tc, pidfiles);
-    tcase_add_test(tc, zombies_are_gone);
     tcase_add_test(tc, access_as_user);
     suite_add_tcase(s, tc);
     return s;
