@@ -45,6 +45,7 @@
 #include "lifeboat/nodes.h"
 #include "lifeboat/ocf.h"
 #include "lifeboat/proc.h"
+#include "lifeboat/process.h"
 #include "lifeboat/promotion.h"
 #include "lifeboat/wsrep.h"
 
@@ -1525,10 +1526,10 @@ server_pid(void)
 {
     pid_t pid;
 
-    if (g.pid == NULL || lb_pidfile_read(g.pid, &pid) < 0) {
+    if (g.pid == NULL || lb_process_pidfile(g.pid, &pid) < 0) {
         return 0;
     }
-    if (lb_pid_alive(pid) && is_server(pid)) {
+    if (lb_process_alive(pid) && is_server(pid)) {
         return pid;
     }
     lb_info("MySQL not running: removing old PID file");
@@ -1666,7 +1667,7 @@ server_start(enum galera_mode mode, const char *position)
         long left = lb_ctx_time_left_ms(g.ctx, lb_ctx_watchdog_margin_ms(g.ctx) + 1500);
         char why[512];
 
-        if (!lb_pid_alive(pid)) {
+        if (!lb_process_alive(pid)) {
             log_error_since(log_from, why, sizeof(why));
             lb_exit_reason("MySQL server failed to start (pid=%ld): %s", (long)pid, why);
             return LB_OCF_ERR_GENERIC;
@@ -1719,13 +1720,13 @@ server_stop(void)
         lb_exit_reason("MySQL couldn't be stopped: %s", strerror(errno));
         return LB_OCF_ERR_GENERIC;
     }
-    if (!lb_pid_wait_gone(pid, budget < 1000 ? 1000 : budget)) {
+    if (lb_process_wait_exit(pid, budget < 1000 ? 1000 : budget) < 0) {
         lb_info("MySQL failed to stop using SIGTERM. Trying SIGKILL...");
         if (getpgid(pid) == pid) {
             kill(-pid, SIGKILL); /* also the SST scripts it started */
         }
         kill(pid, SIGKILL);
-        if (!lb_pid_wait_gone(pid, 5000)) {
+        if (lb_process_wait_exit(pid, 5000) < 0) {
             lb_exit_reason("MySQL (pid %ld) could not be stopped", (long)pid);
             return LB_OCF_ERR_GENERIC;
         }
