@@ -47,6 +47,8 @@ stage distcheck make -C "$top/build" distcheck
 	stage cluster env LB_OCF_DIR="$top/build/agents" heartbeat-tests/cluster/selftest.sh
 [ -x heartbeat-tests/cluster/scenarios.sh ] &&
 	stage scenarios env LB_OCF_DIR="$top/build/agents" heartbeat-tests/cluster/scenarios.sh
+[ -x heartbeat-tests/simulate/run.sh ] &&
+	stage simulate env LB_BUILD_DIR="$top/build" heartbeat-tests/simulate/run.sh
 [ -x heartbeat-tests/bench/virtualdomain.sh ] &&
 	stage bench env AGENT_LB="$top/build/agents/VirtualDomain" heartbeat-tests/bench/virtualdomain.sh
 
