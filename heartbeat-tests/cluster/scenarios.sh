@@ -107,6 +107,8 @@ trap 'diag "interrupted; cleaning up"; exit 130' INT TERM
 
 # ------------------------------------------------------------- helpers ---
 
+# (a grep reads captured output, never a pipe: with pipefail, a grep that quits
+# at the first match would fail the pipeline with SIGPIPE now and then)
 live() { "$C" pid "$1" >/dev/null 2>&1 && [ ! -e "$LBT_STATE_DIR/hung/$1" ]; }
 # a live full node other than $1 (to run cluster-wide queries on)
 query_node() {
@@ -134,7 +136,7 @@ recovered_elsewhere() {
 	local w
 	w=$(where "$1")
 	[ -n "$w" ] && [ "$w" != "$1" ] && vm_running_on "$w" &&
-		q --not "$1" crm_mon -1 2>/dev/null | grep -E "^ *\* ${VM}[[:space:]].*Started $w\$" >/dev/null
+		grep -Eq "^ *\* ${VM}[[:space:]].*Started $w\$" <<<"$(q --not "$1" crm_mon -1 2>/dev/null)"
 }
 fence_successes() {
 	local c
@@ -149,7 +151,7 @@ fence_log_ms() {
 	[ -n "$l" ] || return 0
 	date -d "$(echo "$l" | cut -d' ' -f1,2)" +%s%3N
 }
-history_ok() { q --not "$1" stonith_admin --history "$1" 2>/dev/null | grep "reboot of $1 successful" >/dev/null; }
+history_ok() { grep -q "reboot of $1 successful" <<<"$(q --not "$1" stonith_admin --history "$1" 2>/dev/null)"; }
 all_online() { "$C" wait-online --timeout 1 >/dev/null 2>&1; }
 
 # CMOS NVRAM of the guest through the HMP monitor (as in libvirt/t3-migrate.sh):
@@ -362,7 +364,7 @@ scenario_partition() {
 	"$C" partition "$victim" >/dev/null 2>&1
 	# the minority's own view, until it is fenced
 	while [ "$(since "$t0")" -lt 60000 ]; do
-		[ -n "$tq" ] || { in_node "$victim" crm_mon -1 2>/dev/null | grep -q "partition WITHOUT quorum" && tq=$(since "$t0"); }
+		[ -n "$tq" ] || { grep -q "partition WITHOUT quorum" <<<"$(in_node "$victim" crm_mon -1 2>/dev/null)" && tq=$(since "$t0"); }
 		minority_stopped "$victim" "$hp"
 		rc=$?
 		[ "$rc" = 0 ] && { ts=$(since "$t0"); break; }
