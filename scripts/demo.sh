@@ -1,7 +1,8 @@
 #!/bin/bash
 # The README's demo command: install dependencies, build lifeboat, then run the
-# narrated demo (a real Pacemaker cluster managing a real QEMU guest through
-# ocf:lifeboat:VirtualDomain, a failure injected and recovered).
+# narrated demo (a real 3-node Pacemaker cluster plus a remote node managing a
+# real QEMU guest through ocf:lifeboat:VirtualDomain: a live migration, a QEMU
+# crash, a node failure with its fencing and the recovery).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ "$(id -u)" = 0 ] || { echo "demo: run as root (it starts corosync, pacemaker and libvirtd)" >&2; exit 1; }
