@@ -73,8 +73,19 @@ fi
 # Collected in $out.pcs and run in one go by pcs-batch.py (each pcs start costs
 # half a second; there are about 50 commands).
 : >"$out.pcs"
-# shellcheck disable=SC2016 # a literal $CIB, for pcs-batch.py and for readers
-pcs_() { { printf 'pcs -f "$CIB"'; printf ' %q' "$@"; echo; } >>"$out.pcs"; }
+# One command line, quoted for sh (and for shlex in pcs-batch.py): words with
+# only safe characters as they are, others in single quotes.
+pcs_() {
+	local a safe='^[A-Za-z0-9_./:=@,+%-]+$' q="'\\''"
+	{
+		# shellcheck disable=SC2016 # a literal $CIB, for pcs-batch.py and for readers
+		printf 'pcs -f "$CIB"'
+		for a in "$@"; do
+			if [[ $a =~ $safe ]]; then printf ' %s' "$a"; else printf " '%s'" "${a//\'/$q}"; fi
+		done
+		echo
+	} >>"$out.pcs"
+}
 comment() { { echo; printf '# %s\n' "$@"; } >>"$out.pcs"; } # LINE...
 # --force only for an agent whose metadata pcs cannot get.
 force_for() { # CLASS:[PROVIDER:]TYPE
