@@ -9,7 +9,7 @@
 #   heartbeat-tests/simulate/run.sh
 #
 # Environment: LB_BUILD_DIR (default build/; its agents/ and fence/ give pcs
-# the metadata), LB_SIM_COMPUTES (computes, default 3), LB_SIM_KEEP=1 (keep the
+# the metadata), LB_SIM_COMPUTES (computes, default 2), LB_SIM_KEEP=1 (keep the
 # work directory; it is always kept when a test fails).
 #
 # Prints TAP ("ok N - ..."), then "N passed, N failed"; exits 1 on a failure.
@@ -18,7 +18,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 export LB_BUILD_DIR=${LB_BUILD_DIR:-$top/build}
-computes=${LB_SIM_COMPUTES:-3}
+computes=${LB_SIM_COMPUTES:-2}
 unset CIB_file CIB_shadow
 
 for tool in crm_simulate crm_verify crm_attribute cibadmin pcs xmllint xsltproc; do
@@ -169,6 +169,20 @@ if ! [ -s "$cib" ]; then
 	echo "# work directory: $work"
 	echo "$passed passed, $failed failed"
 	exit 1
+fi
+
+# The docs show the reference deployment's commands (for 2 computes, without
+# the --force of agents not built yet): they must be what make-cib.sh runs.
+docs=$top/docs/simulate.md
+if [ "$computes" = 2 ] && [ -f "$docs" ]; then
+	if ! diff -u <(sed -n '/<!-- make-cib.sh: begin -->/,/<!-- make-cib.sh: end -->/p' "$docs" |
+		sed '1,2d' | sed '$d' | sed '$d') <(sed 's/ --force$//' "$cib.pcs" | sed '/./,$!d') \
+		>"$work/docs.diff"; then
+		diag "docs/simulate.md (-) and make-cib.sh (+) differ:"
+		sed 's/^/    /' "$work/docs.diff" >>"$work/diag"
+		failing
+	fi
+	result "docs/simulate.md shows the pcs commands make-cib.sh runs"
 fi
 
 # crm_verify on the configuration alone: an offline CIB without a status section
