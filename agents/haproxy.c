@@ -987,7 +987,7 @@ hap_backends_judge(const char *csv, char (*names)[128], const long *mins, size_t
         }
         if (up < mins[i]) {
             snprintf(why + used, sizeof(why) - used,
-                     "%sbackend %s has %ld of %ld servers UP, "
+                     "%sbackend %.127s has %ld of %ld servers UP, "
                      "fewer than its minimum of %ld",
                      used ? "; " : "", names[i], up, all, mins[i]);
             rc = LB_OCF_ERR_GENERIC;
