@@ -203,7 +203,7 @@ END_TEST
 /* A replaced binary (a package upgrade) shows as "PATH (deleted)": the mark goes. */
 START_TEST(exe_deleted)
 {
-    char copy[PATH_MAX], got[PATH_MAX];
+    char copy[PATH_MAX], got[PATH_MAX] = "";
     const char *cp[] = {"cp", "/bin/sleep", copy, NULL};
     pid_t pid;
 
@@ -221,6 +221,12 @@ START_TEST(exe_deleted)
             break;
         }
         lb_sleep_ms(10);
+    }
+    if (strstr(got, "/valgrind/")) {
+        /* valgrind --trace-children runs the child inside its own tool binary */
+        unlink(copy);
+        reap(pid);
+        return;
     }
     ck_assert_str_eq(got, copy);
     ck_assert_int_eq(unlink(copy), 0);
