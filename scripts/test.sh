@@ -41,6 +41,8 @@ stage valgrind scripts/valgrind.sh "$top/build"
 stage distcheck make -C "$top/build" distcheck
 [ -x heartbeat-tests/libvirt/run.sh ] &&
 	stage libvirt env AGENT="$top/build/agents/VirtualDomain" heartbeat-tests/libvirt/run.sh
+[ -x heartbeat-tests/haproxy/run.sh ] &&
+	stage haproxy env AGENT="$top/build/agents/haproxy" heartbeat-tests/haproxy/run.sh
 [ -x heartbeat-tests/live/attrd.sh ] &&
 	stage attrd env top_builddir="$top/build" heartbeat-tests/live/attrd.sh
 [ -x heartbeat-tests/cluster/selftest.sh ] &&
