@@ -169,8 +169,12 @@ hap_start(struct lb_ctx *ctx)
         return LB_OCF_ERR_INSTALLED;
     }
     hap_first_error(&res, err, sizeof(err));
-    rc = res.status;
+    rc = res.timed_out ? -1 : res.status;
     lb_proc_result_free(&res);
+    if (rc < 0) {
+        lb_exit_reason("haproxy did not daemonize within the start timeout: %s", err);
+        return LB_OCF_ERR_GENERIC;
+    }
     if (rc != 0) {
         lb_exit_reason("haproxy failed to start (exit code %d): %s", rc, err);
         return LB_OCF_ERR_GENERIC;
