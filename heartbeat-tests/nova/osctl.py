@@ -12,8 +12,10 @@ Subcommands:
   image NAME SIZE_MIB        upload a raw image of zeroes unless NAME exists
   flavor NAME VCPUS RAM_MB DISK_GB   create a flavor unless NAME exists
   services [BINARY]         print "id binary host state status forced_down"
-  wait-computes N TIMEOUT   wait until compute1..N are up in os-services
-  wait-hypervisors N TIMEOUT  wait until compute1..N are hypervisors (placement)
+  wait-computes TIMEOUT HOST...     wait until the nova-compute services of
+                            HOSTs are up (a number N means compute1..N)
+  wait-hypervisors TIMEOUT HOST...  wait until HOSTs are hypervisors and
+                            resource providers
   token FILE                write "X-Auth-Token: ..." to FILE (mode 600)
 """
 
@@ -192,8 +194,17 @@ def wait_until(what, timeout, fn):
         time.sleep(1)
 
 
-def wait_computes(n, timeout):
-    want = {"compute%d" % i for i in range(1, int(n) + 1)}
+def hosts(spec):
+    """"3" means compute1..compute3, anything else is a host name"""
+    out = set()
+    for h in spec:
+        out |= {"compute%d" % i for i in range(1, int(h) + 1)} \
+            if h.isdigit() else {h}
+    return out
+
+
+def wait_computes(timeout, *spec):
+    want = hosts(spec)
     sess = session()
 
     def check():
@@ -204,8 +215,8 @@ def wait_computes(n, timeout):
     wait_until("nova-compute services", timeout, check)
 
 
-def wait_hypervisors(n, timeout):
-    want = {"compute%d" % i for i in range(1, int(n) + 1)}
+def wait_hypervisors(timeout, *spec):
+    want = hosts(spec)
     sess = session()
 
     def check():

@@ -231,7 +231,7 @@ check "compute start 1: its 3 evacuation migrations become completed" migrations
 api PUT "/os-services/$(api GET "/os-services?host=compute1&binary=nova-compute" | jq -r '.services[0].id')" \
 	'{"forced_down": false}' >/dev/null
 check "forced_down unset on compute1 (HTTP $(code))" test "$(code)" = 200
-if LBT_NOVA_STATE=$LBT_NOVA_STATE /usr/bin/python3 "$HERE/osctl.py" wait-computes 2 90 2>/dev/null; then
+if LBT_NOVA_STATE=$LBT_NOVA_STATE /usr/bin/python3 "$HERE/osctl.py" wait-computes 90 compute1 compute2 2>/dev/null; then
 	ok "compute1 up again"
 	figure "compute restart to up" "$(secs $(($(now_ms) - t0))) s"
 else
