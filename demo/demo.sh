@@ -353,9 +353,12 @@ while :; do
 	[ "$el" -lt 120000 ] || { ask --not "$NODE" crm_mon -1 | show; die "no recovery within 120 s"; }
 	if [ -z "$seen_lost" ]; then
 		st=$(node_state "$NODE" "$NODE")
-		if [ "$st" = UNCLEAN ] || [ "$st" = OFFLINE ]; then
+		if [ "$st" = UNCLEAN ]; then
 			seen_lost=1
-			say "the cluster lost $NODE: crm_mon shows it $st (+$(secs "$el")); Pacemaker schedules fencing"
+			say "the cluster lost $NODE: crm_mon shows it UNCLEAN (+$(secs "$el")): it must be fenced before $VM may start elsewhere"
+		elif [ "$st" = OFFLINE ]; then
+			seen_lost=1
+			say "the cluster lost $NODE: crm_mon shows it OFFLINE, so it is fenced already (+$(secs "$el"))"
 		fi
 	fi
 	# fence_lbtest's own log, line by line as it is written
