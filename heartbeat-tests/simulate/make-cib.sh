@@ -91,7 +91,9 @@ comment() { { echo; printf '# %s\n' "$@"; } >>"$out.pcs"; } # LINE...
 force_for() { # CLASS:[PROVIDER:]TYPE
 	force=()
 	crm_resource --show-metadata "$1" >/dev/null 2>&1 && return 0
-	echo "make-cib.sh: no meta-data for $1 (not built in $build?): created with pcs --force, its parameters are not checked" >&2
+	local why="not built in $build?"
+	[ -n "${LB_SIM_NS:-}" ] || why="pcs only looks in /usr/lib/ocf/resource.d; as root, $build's agents are overlaid there"
+	echo "make-cib.sh: no meta-data for $1 ($why): created with pcs --force, its parameters are not checked" >&2
 	force=(--force)
 }
 lifeboat() { # NAME AGENT ARGS...: pcs resource create NAME ocf:lifeboat:AGENT ARGS...
