@@ -31,6 +31,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lifeboat/domxml.h"
 #include "lifeboat/log.h"
 #include "lifeboat/ocf.h"
 #include "lifeboat/process.h"
@@ -133,6 +134,9 @@ static int hap_master_config_is(pid_t master, const char *config);
 static char **hap_argv(const struct lb_ctx *ctx, const struct hap *h, bool check);
 static void hap_first_error(const struct lb_proc_result *res, char *buf, size_t len);
 static long hap_cli_timeout(const struct lb_ctx *ctx);
+static int hap_cfg_filter(const struct dirent *e);
+static void hap_remember_config(const struct lb_ctx *ctx, const struct hap *h);
+static int hap_follow_config(struct lb_ctx *ctx, const struct hap *h);
 
 /* ------------------------------------------------------------ start */
 
@@ -182,6 +186,7 @@ hap_start(struct lb_ctx *ctx)
     rc = hap_wait_worker(ctx, &h, 0, &worker);
     if (rc == LB_OCF_SUCCESS && hap_master(&h, &master)) {
         lb_info("haproxy started: master %d, worker %d", (int)master, (int)worker);
+        hap_remember_config(ctx, &h);
     }
     return rc;
 }
@@ -298,7 +303,14 @@ hap_monitor(struct lb_ctx *ctx)
         lb_exit_reason("%s", why);
         return LB_OCF_ERR_GENERIC;
     }
-    return hap_backends(ctx, &h);
+    /* An edited configuration is loaded here: Pacemaker reloads only on parameter changes. */
+    rc = hap_follow_config(ctx, &h);
+    if (rc == LB_OCF_SUCCESS || rc == LB_OCF_DEGRADED) {
+        int brc = hap_backends(ctx, &h);
+
+        rc = brc == LB_OCF_SUCCESS ? rc : brc;
+    }
+    return rc;
 }
 
 /* ------------------------------------------------------------ reload */
@@ -414,7 +426,144 @@ hap_reload(struct lb_ctx *ctx)
                        (int)master, after.failed, after.nworkers ? (int)after.workers[0] : 0);
         return LB_OCF_ERR_GENERIC;
     }
-    return hap_reload_done(ctx, &h, master, &before, &after);
+    rc = hap_reload_done(ctx, &h, master, &before, &after);
+    if (rc == LB_OCF_SUCCESS) {
+        hap_remember_config(ctx, &h);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ config changes */
+
+/* FNV-1a over @data, continuing from @hash. */
+static unsigned long long
+hap_fnv(unsigned long long hash, const char *data)
+{
+    for (const unsigned char *p = (const unsigned char *)data; *p; p++) {
+        hash = (hash ^ *p) * 1099511628211ULL;
+    }
+    return hash;
+}
+
+/* A digest of what haproxy reads for -f @config: the file, or a directory's *.cfg. */
+static bool
+hap_config_digest(const char *config, unsigned long long *digest)
+{
+    struct dirent **list;
+    struct stat st;
+    char path[PATH_MAX];
+    char *text;
+    int n;
+
+    *digest = 14695981039346656037ULL;
+    if (stat(config, &st) < 0) {
+        return false;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        if (!(text = lb_read_file(config))) {
+            return false;
+        }
+        *digest = hap_fnv(*digest, text);
+        free(text);
+        return true;
+    }
+    if ((n = scandir(config, &list, hap_cfg_filter, alphasort)) < 0) {
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        snprintf(path, sizeof(path), "%s/%s", config, list[i]->d_name);
+        if ((text = lb_read_file(path)) != NULL) {
+            *digest = hap_fnv(hap_fnv(*digest, list[i]->d_name), text);
+            free(text);
+        }
+        free(list[i]);
+    }
+    free(list);
+    return true;
+}
+
+/* $HA_RSCTMP/lifeboat-haproxy-INSTANCE.@what, where the loaded and the refused digests live. */
+static bool
+hap_digest_file(const struct lb_ctx *ctx, const char *what, char *buf, size_t len)
+{
+    if (!ctx->instance || strchr(ctx->instance, '/')) {
+        return false;
+    }
+    return (size_t)snprintf(buf, len, "%s/lifeboat-haproxy-%s.%s", hap_rsctmp(), ctx->instance,
+                            what) < len;
+}
+
+static bool
+hap_digest_read(const char *path, unsigned long long *digest)
+{
+    char *text = lb_read_file(path);
+    bool ok = text && sscanf(text, "%llx", digest) == 1;
+
+    free(text);
+    return ok;
+}
+
+static void
+hap_digest_write(const char *path, unsigned long long digest)
+{
+    FILE *f = fopen(path, "we");
+
+    if (f) {
+        fprintf(f, "%016llx\n", digest);
+        fclose(f);
+    }
+}
+
+/* After a start or reload: the configuration haproxy runs is the one on disk now. */
+static void
+hap_remember_config(const struct lb_ctx *ctx, const struct hap *h)
+{
+    char loaded[PATH_MAX], refused[PATH_MAX];
+    unsigned long long digest;
+
+    if (hap_digest_file(ctx, "loaded", loaded, sizeof(loaded)) &&
+        hap_digest_file(ctx, "refused", refused, sizeof(refused)) &&
+        hap_config_digest(h->config, &digest)) {
+        hap_digest_write(loaded, digest);
+        unlink(refused);
+    }
+}
+
+/*
+ * In a monitor: when the configuration on disk differs from the one loaded,
+ * reload (seamlessly). A configuration haproxy refuses is tried once; while
+ * it stays on disk the monitor reports "degraded" (the old one keeps serving).
+ */
+static int
+hap_follow_config(struct lb_ctx *ctx, const struct hap *h)
+{
+    char loaded[PATH_MAX], refused[PATH_MAX];
+    unsigned long long now, was, bad;
+
+    if (!hap_digest_file(ctx, "loaded", loaded, sizeof(loaded)) ||
+        !hap_digest_file(ctx, "refused", refused, sizeof(refused)) ||
+        !hap_config_digest(h->config, &now)) {
+        return LB_OCF_SUCCESS;
+    }
+    if (!hap_digest_read(loaded, &was)) {
+        hap_digest_write(loaded, now); /* nothing known (a new /run): take it as loaded */
+        return LB_OCF_SUCCESS;
+    }
+    if (now == was) {
+        return LB_OCF_SUCCESS;
+    }
+    if (hap_digest_read(refused, &bad) && bad == now) {
+        lb_exit_reason("the configuration in %s was refused at its reload; haproxy keeps "
+                       "serving the previous one",
+                       h->config);
+        return LB_OCF_DEGRADED;
+    }
+    lb_info("configuration %s changed: reloading haproxy", h->config);
+    if (hap_reload(ctx) == LB_OCF_SUCCESS) {
+        return LB_OCF_SUCCESS;
+    }
+    hap_digest_write(refused, now);
+    return LB_OCF_DEGRADED;
 }
 
 /* ------------------------------------------------------------ validation */

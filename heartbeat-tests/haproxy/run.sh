@@ -364,7 +364,9 @@ t_failed_reload() {
 	expect "1:unknown keyword 'no_such_keyword'" "reload with a broken config fails" reload
 	check "the old worker $w still serves" test "$(stats_worker)" = "$w"
 	check "requests still pass (generation 4)" served 4
-	expect 0 "monitor after the refused reload" monitor
+	expect "190:" "monitor with the broken config on disk: degraded, not failed" monitor
+	expect "190:was refused" "the next monitor does not retry the same broken config" monitor
+	check "the old worker $w still serves" test "$(stats_worker)" = "$w"
 
 	# haproxy -c accepts this one; the master fails on the busy address.
 	start_backend "$BUSY" busy
@@ -375,7 +377,11 @@ t_failed_reload() {
 	check "the old worker $w still serves" test "$(stats_worker)" = "$w"
 	check "requests still pass (generation 4)" served 4
 	check "show proc counts the failed reload" show_proc_has "\[failed: 1\]"
-	expect 0 "monitor after the failed reload" monitor
+	expect "190:" "monitor after the failed reload: degraded" monitor
+	check "the old worker $w still serves after the monitor's own try" \
+		test "$(stats_worker)" = "$w"
+	expect "190:was refused" "the monitor tries that config only once" monitor
+	check "show proc counts two failed reloads, no more" show_proc_has "\[failed: 2\]"
 	stop_backend "$BUSY"
 
 	write_cfg 5
@@ -384,6 +390,23 @@ t_failed_reload() {
 	cp "$CFG" "$STATE/other.cfg"
 	expect "1:needs a restart" "reload with a changed config path" reload \
 		OCF_RESKEY_config="$STATE/other.cfg"
+}
+
+t_auto_reload() {
+	note "an edited config is reloaded by the monitor"
+	local m w
+	m=$(master_pid)
+	w=$(stats_worker)
+	expect 0 "monitor with the config unchanged" monitor
+	check "no reload without a change ($w)" test "$(stats_worker)" = "$w"
+	write_cfg 6
+	expect 0 "monitor after the config was edited" monitor
+	check "a new worker serves ($w -> $(stats_worker))" test "$(stats_worker)" != "$w"
+	check "the master stayed ($m)" test "$(master_pid)" = "$m"
+	check "requests carry X-Gen 6" served 6
+	w=$(stats_worker)
+	expect 0 "the next monitor does not reload again" monitor
+	check "still worker $w" test "$(stats_worker)" = "$w"
 }
 
 t_stats_socket() {
@@ -412,7 +435,7 @@ t_graceful_stop() {
 	wait "$slow"
 	bg_done "$slow"
 	check "the request in flight succeeded ($(cat "$STATE/slow.out"))" \
-		grep -q '^200 5 backend' "$STATE/slow.out"
+		grep -q '^200 6 backend' "$STATE/slow.out"
 	check "master $m is gone" dead "$m"
 	check "worker $w is gone" dead "$w"
 	check "the PID file is removed" test ! -e "$PIDFILE"
@@ -510,6 +533,7 @@ t_lifecycle
 t_backends
 t_reload
 t_failed_reload
+t_auto_reload
 t_stats_socket
 t_graceful_stop
 t_forced_stop
