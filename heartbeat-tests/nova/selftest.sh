@@ -124,6 +124,7 @@ if "$NOVA" up --computes 2 $fresh >"/tmp/lbt-nova-selftest-up.$$.log" 2>&1; then
 	ok "up with 2 computes"
 	snap=$(grep -q 'from snapshot' "/tmp/lbt-nova-selftest-up.$$.log" && echo yes || echo no)
 	figure "bring-up" "$(secs "$t_up") s (from snapshot: $snap)"
+	sed -n 's/.* nova: \(up in .*\); eval.*/# \1/p' "/tmp/lbt-nova-selftest-up.$$.log"
 	rm -f "/tmp/lbt-nova-selftest-up.$$.log"
 else
 	not_ok "up with 2 computes"
