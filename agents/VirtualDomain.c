@@ -300,17 +300,20 @@ vd_monitor_connected(struct lb_ctx *ctx)
     return rc;
 }
 
-/* True when the hypervisor URI is local and no libvirt daemon socket exists. */
+/*
+ * libvirtd does not answer. If it is this node's own daemon and no process of
+ * the domain runs on this node, the domain is certainly not running here;
+ * otherwise nobody can tell, and that is an error, never "not running".
+ */
 static bool
-vd_no_local_libvirtd(void)
+vd_surely_not_here(void)
 {
-    const char *uri = vd_state.uri, *sep = uri ? strstr(uri, "://") : NULL;
-
-    if (sep && sep[3] != '/') {
-        return false; /* a remote URI: unreachable is an error */
+    if (!lb_virt_uri_is_local(vd_state.uri) || lb_virt_domain_has_process(vd_state.name)) {
+        return false;
     }
-    return access("/run/libvirt/libvirt-sock", F_OK) != 0 &&
-           access("/run/libvirt/virtqemud-sock", F_OK) != 0;
+    lb_info("libvirtd at %s does not answer, and no process of domain %s runs on this node",
+            vd_state.uri ? vd_state.uri : "(default)", vd_state.name);
+    return true;
 }
 
 static int
@@ -328,9 +331,9 @@ vd_monitor(struct lb_ctx *ctx)
         }
     } else if ((rc = vd_connect()) == LB_OCF_SUCCESS) {
         rc = vd_monitor_connected(ctx);
-    } else if (ctx->is_probe && vd_no_local_libvirtd()) {
-        /* A probe on a node without libvirtd: the domain cannot run here. */
-        rc = LB_OCF_ERR_INSTALLED;
+    } else if (vd_surely_not_here()) {
+        /* A probe: this node cannot run it now (no libvirtd); else it stopped here. */
+        rc = ctx->is_probe ? LB_OCF_ERR_INSTALLED : LB_OCF_NOT_RUNNING;
     }
     vd_cleanup();
     return rc;
@@ -733,6 +736,7 @@ vd_stop(struct lb_ctx *ctx)
         goto out;
     }
     if ((rc = vd_connect()) != LB_OCF_SUCCESS) {
+        rc = vd_surely_not_here() ? LB_OCF_SUCCESS : rc;
         goto out;
     }
     rc = vd_status(ctx, 3000, &state);

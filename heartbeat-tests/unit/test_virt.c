@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lifeboat/log.h"
@@ -281,6 +283,57 @@ START_TEST(xml_name_no_external_entities)
 }
 END_TEST
 
+START_TEST(uri_locality)
+{
+    static const char *const local[] = {"qemu:///system",
+                                        "qemu+unix:///system?socket=/run/x",
+                                        "qemu+tcp://127.0.0.1/system",
+                                        "qemu+tcp://127.0.0.3:16509/system",
+                                        "qemu+tcp://localhost/system",
+                                        "qemu+tcp://[::1]:16509/system",
+                                        "qemu+tcp://root@127.0.0.1/system",
+                                        NULL};
+    static const char *const remote[] = {"qemu+tcp://10.99.0.2/system",
+                                         "qemu+ssh://node2.example.com/system",
+                                         "qemu+tcp://127host/system", "garbage", NULL};
+    char me[256] = "", uri[300];
+
+    ck_assert(lb_virt_uri_is_local(NULL));
+    for (int i = 0; local[i]; i++) {
+        ck_assert_msg(lb_virt_uri_is_local(local[i]), "%s should be local", local[i]);
+    }
+    for (int i = 0; remote[i]; i++) {
+        ck_assert_msg(!lb_virt_uri_is_local(remote[i]), "%s should be remote", remote[i]);
+    }
+    ck_assert_int_eq(gethostname(me, sizeof(me) - 1), 0);
+    snprintf(uri, sizeof(uri), "qemu+tcp://%s/system", me);
+    ck_assert_msg(lb_virt_uri_is_local(uri), "%s (this host) should be local", uri);
+}
+END_TEST
+
+/* A process carrying QEMU's "-name guest=NAME,..." is found; a prefix of the name is not. */
+START_TEST(domain_process)
+{
+    pid_t pid = fork();
+
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        execl("/bin/sh", "sh", "-c", "sleep 30", "sh", "-name",
+              "guest=lbtest-proc,debug-threads=on", (char *)NULL);
+        _exit(127);
+    }
+    for (int i = 0; i < 100 && !lb_virt_domain_has_process("lbtest-proc"); i++) {
+        lb_sleep_ms(20);
+    }
+    ck_assert(lb_virt_domain_has_process("lbtest-proc"));
+    ck_assert(!lb_virt_domain_has_process("lbtest-pro"));
+    ck_assert(!lb_virt_domain_has_process("lbtest-proc-other"));
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    ck_assert(!lb_virt_domain_has_process("lbtest-proc"));
+}
+END_TEST
+
 static Suite *
 virt_suite(void)
 {
@@ -303,6 +356,8 @@ virt_suite(void)
     tcase_add_test(tc, xml_name_garbage);
     tcase_add_test(tc, xml_name_absent);
     tcase_add_test(tc, xml_name_no_external_entities);
+    tcase_add_test(tc, uri_locality);
+    tcase_add_test(tc, domain_process);
     suite_add_tcase(s, tc);
     return s;
 }
