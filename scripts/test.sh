@@ -33,7 +33,7 @@ stage() {
 make_check() { make -C "$1" -j"$(nproc)" check || { cat "$1"/test-suite.log "$1"/heartbeat-tests/*/*.log 2>/dev/null | tail -n 80; return 1; }; }
 
 mkdir -p "$logs"
-stage deps scripts/deps.sh
+stage deps scripts/deps.sh nova
 stage build scripts/build.sh "$top/build"
 stage unit make_check "$top/build"
 stage asan bash -c "scripts/build.sh '$top/build-asan' --enable-sanitizers && make -C '$top/build-asan' -j$(nproc) check || { cat '$top'/build-asan/test-suite.log; exit 1; }"
@@ -51,6 +51,8 @@ stage distcheck make -C "$top/build" distcheck
 	stage scenarios env LB_OCF_DIR="$top/build/agents" heartbeat-tests/cluster/scenarios.sh
 [ -x heartbeat-tests/simulate/run.sh ] &&
 	stage simulate env LB_BUILD_DIR="$top/build" heartbeat-tests/simulate/run.sh
+[ -x heartbeat-tests/nova/selftest.sh ] &&
+	stage nova heartbeat-tests/nova/selftest.sh
 [ -x heartbeat-tests/bench/virtualdomain.sh ] &&
 	stage bench env AGENT_LB="$top/build/agents/VirtualDomain" heartbeat-tests/bench/virtualdomain.sh
 
