@@ -96,6 +96,90 @@ START_TEST(spawn_failures)
 }
 END_TEST
 
+/* Wait up to 5 s for @path to exist. */
+static void
+wait_file(const char *path)
+{
+    for (int i = 0; i < 100 && access(path, F_OK) != 0; i++) {
+        lb_sleep_ms(50);
+    }
+}
+
+START_TEST(spawn_opts_env_dir_output_user)
+{
+    char dir[] = "/tmp/lb-daemon-XXXXXX", out[64], done[64], cmd[512];
+    const char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+    const char *envp[] = {"LB_A=1", "PATH=/usr/bin:/bin", NULL};
+    struct lb_daemon_opts o = {.envp = envp, .dir = dir, .output = out};
+    const char *failed = "x";
+    char *text, want[256];
+    struct stat st;
+    pid_t pid;
+
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(chmod(dir, 0777), 0);
+    snprintf(out, sizeof(out), "%s/out.log", dir);
+    snprintf(done, sizeof(done), "%s/done", dir);
+    tu_write_file(out, "before\n");
+    snprintf(cmd, sizeof(cmd),
+             "echo \"A=$LB_A OCF=${OCF_RESKEY_password-unset}\"; pwd; id -u; echo err >&2; "
+             ": > %s",
+             done);
+    setenv("OCF_RESKEY_password", "secret", 1);
+    ck_assert_int_eq(lb_daemon_spawn_opts(argv, &o, &pid, &failed), 0);
+    unsetenv("OCF_RESKEY_password");
+    ck_assert_ptr_null(failed);
+    wait_file(done);
+    text = tu_read_file(out);
+    snprintf(want, sizeof(want), "before\nA=1 OCF=unset\n%s\n%d\nerr\n", dir, (int)getuid());
+    ck_assert_str_eq(text, want); /* appended, stdout and stderr, only the given environment */
+    free(text);
+    unlink(done);
+    unlink(out);
+
+    if (getuid() == 0) {
+        /* as another user: the output file is created as that user */
+        o.user = "nobody";
+        ck_assert_int_eq(lb_daemon_spawn_opts(argv, &o, &pid, &failed), 0);
+        wait_file(done);
+        text = tu_read_file(out);
+        ck_assert_ptr_nonnull(strstr(text, "\n65534\n"));
+        free(text);
+        ck_assert_int_eq(stat(out, &st), 0);
+        ck_assert_int_eq(st.st_uid, 65534);
+        ck_assert_int_eq(st.st_mode & 0777, 0640);
+        unlink(done);
+        unlink(out);
+    }
+    rmdir(dir);
+}
+END_TEST
+
+START_TEST(spawn_opts_failures)
+{
+    const char *argv[] = {"/bin/true", NULL}, *missing[] = {"/nonexistent/lb-daemon", NULL};
+    struct lb_daemon_opts o = {.user = "lb-no-such-user"};
+    const char *failed = NULL;
+    pid_t pid = 1;
+
+    ck_assert_int_eq(lb_daemon_spawn_opts(argv, &o, &pid, &failed), -ESRCH);
+    ck_assert_str_eq(failed, "user");
+    ck_assert_int_eq(pid, 0);
+    o.user = NULL;
+    o.dir = "/nonexistent/dir";
+    ck_assert_int_eq(lb_daemon_spawn_opts(argv, &o, &pid, &failed), -ENOENT);
+    ck_assert_str_eq(failed, "dir");
+    o.dir = NULL;
+    o.output = "/nonexistent/dir/out.log";
+    ck_assert_int_eq(lb_daemon_spawn_opts(argv, &o, &pid, &failed), -ENOENT);
+    ck_assert_str_eq(failed, "output");
+    o.output = NULL;
+    ck_assert_int_eq(lb_daemon_spawn_opts(missing, &o, &pid, &failed), -ENOENT);
+    ck_assert_str_eq(failed, "exec");
+    ck_assert_int_eq(pid, 0);
+}
+END_TEST
+
 START_TEST(access_as_user)
 {
     char dir[] = "/tmp/lb-daemon-XXXXXX";
@@ -125,6 +209,8 @@ daemon_suite(void)
     tcase_add_test(tc, spawn_detached);
     tcase_add_test(tc, spawn_nothing_inherited);
     tcase_add_test(tc, spawn_failures);
+    tcase_add_test(tc, spawn_opts_env_dir_output_user);
+    tcase_add_test(tc, spawn_opts_failures);
     suite_add_tcase(s, tc);
     tc = tcase_create("pids");
     tcase_add_test(tc, access_as_user);

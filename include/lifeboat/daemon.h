@@ -18,6 +18,23 @@
  */
 int lb_daemon_spawn(const char *const argv[], pid_t *pid);
 
+/* How lb_daemon_spawn_opts() starts a daemon (every field may be NULL). */
+struct lb_daemon_opts {
+    const char *const *envp; /* the daemon's whole environment; NULL: inherit ours */
+    const char *user;        /* run as this user, with its uid, gid and groups */
+    const char *dir;         /* working directory; NULL: "/" */
+    const char *output;      /* stdout and stderr appended to this file (created 0640, as
+                                @user); NULL: /dev/null */
+};
+
+/**
+ * lb_daemon_spawn() with @opts. On failure, *@failed (when not NULL) names
+ * the step that failed: "user" (unknown user, or setuid), "dir", "output",
+ * "exec" or "fork".
+ */
+int lb_daemon_spawn_opts(const char *const argv[], const struct lb_daemon_opts *opts, pid_t *pid,
+                         const char **failed);
+
 /** Command name of process @pid (/proc/PID/comm) into @buf. Returns 0 or -errno. */
 int lb_pid_comm(pid_t pid, char *buf, size_t len);
 
