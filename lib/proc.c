@@ -325,3 +325,53 @@ lb_argv_free(char **argv)
     }
     free(argv);
 }
+
+/* True when variable @entry ("NAME=value") is named in @set or starts with a @drop prefix. */
+static bool
+lb_env_skip(const char *entry, const char *const drop[], const char *const set[])
+{
+    size_t name = strcspn(entry, "=");
+
+    for (size_t i = 0; drop && drop[i]; i++) {
+        if (!strncmp(entry, drop[i], strlen(drop[i]))) {
+            return true;
+        }
+    }
+    for (size_t i = 0; set && set[i]; i++) {
+        if (strcspn(set[i], "=") == name && !strncmp(entry, set[i], name)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+char **
+lb_env_filter(const char *const drop[], const char *const set[])
+{
+    size_t n = 0, cap = 1;
+    char **v;
+
+    for (char **e = environ; e && *e; e++) {
+        cap++;
+    }
+    for (size_t i = 0; set && set[i]; i++) {
+        cap++;
+    }
+    v = calloc(cap, sizeof(*v));
+    if (!v) {
+        return NULL;
+    }
+    for (char **e = environ; e && *e; e++) {
+        if (!lb_env_skip(*e, drop, set) && !(v[n++] = strdup(*e))) {
+            lb_argv_free(v);
+            return NULL;
+        }
+    }
+    for (size_t i = 0; set && set[i]; i++) {
+        if (!(v[n++] = strdup(set[i]))) {
+            lb_argv_free(v);
+            return NULL;
+        }
+    }
+    return v;
+}

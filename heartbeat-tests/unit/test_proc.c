@@ -473,6 +473,54 @@ START_TEST(argv_split_many)
 }
 END_TEST
 
+/* The value of @name in @env ("NAME=value" vector), or NULL. */
+static const char *
+env_get(char **env, const char *name)
+{
+    size_t n = strlen(name);
+
+    for (size_t i = 0; env[i]; i++) {
+        if (!strncmp(env[i], name, n) && env[i][n] == '=') {
+            return env[i] + n + 1;
+        }
+    }
+    return NULL;
+}
+
+START_TEST(env_filter)
+{
+    static const char *const drop[] = {"OCF_", "LB_T_DROP", NULL};
+    static const char *const set[] = {"LB_T_KEEP=replaced", "LB_T_NEW=1", NULL};
+    char **env;
+    size_t n = 0;
+
+    setenv("OCF_RESKEY_password", "secret", 1);
+    setenv("LB_T_DROPPED", "x", 1);
+    setenv("LB_T_KEEP", "orig", 1);
+    setenv("LB_T_KEEPER", "kept", 1);
+    env = lb_env_filter(drop, set);
+    ck_assert_ptr_nonnull(env);
+    ck_assert_ptr_null(env_get(env, "OCF_RESKEY_password"));
+    ck_assert_ptr_null(env_get(env, "LB_T_DROPPED"));
+    ck_assert_str_eq(env_get(env, "LB_T_KEEP"), "replaced");
+    ck_assert_str_eq(env_get(env, "LB_T_KEEPER"), "kept"); /* a longer name is another variable */
+    ck_assert_str_eq(env_get(env, "LB_T_NEW"), "1");
+    ck_assert_ptr_nonnull(env_get(env, "PATH"));
+    for (size_t i = 0; env[i]; i++) {
+        n += !strncmp(env[i], "LB_T_KEEP=", 10);
+    }
+    ck_assert_uint_eq(n, 1);
+    lb_argv_free(env);
+    env = lb_env_filter(NULL, NULL); /* a plain copy */
+    ck_assert_str_eq(env_get(env, "OCF_RESKEY_password"), "secret");
+    lb_argv_free(env);
+    unsetenv("OCF_RESKEY_password");
+    unsetenv("LB_T_DROPPED");
+    unsetenv("LB_T_KEEP");
+    unsetenv("LB_T_KEEPER");
+}
+END_TEST
+
 static Suite *
 proc_suite(void)
 {
@@ -510,6 +558,7 @@ proc_suite(void)
     tc = tcase_create("split");
     tcase_add_test(tc, argv_split);
     tcase_add_test(tc, argv_split_many);
+    tcase_add_test(tc, env_filter);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -38,4 +38,14 @@ char **lb_argv_split(const char *s);
 /** Free a vector returned by lb_argv_split(). */
 void lb_argv_free(char **argv);
 
+/**
+ * A copy of this process's environment without the variables whose names
+ * start with one of @drop (NULL-terminated prefixes, may be NULL), plus the
+ * "NAME=value" entries of @set (NULL-terminated, may be NULL), which replace
+ * variables of the same name. For a child that must not see the agent's
+ * parameters (OCF_RESKEY_password). Free with lb_argv_free(); NULL if out of
+ * memory.
+ */
+char **lb_env_filter(const char *const drop[], const char *const set[]);
+
 #endif
