@@ -173,3 +173,32 @@ lb_process_exe(pid_t pid, char *buf, size_t len)
     }
     return 0;
 }
+
+int
+lb_process_starttime(pid_t pid, unsigned long long *ticks)
+{
+    char path[64], buf[1024], *p;
+    size_t n;
+    FILE *f;
+
+    if (pid < 1) {
+        return -EINVAL;
+    }
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    f = fopen(path, "re");
+    if (!f) {
+        return errno == ENOENT ? -ESRCH : -errno;
+    }
+    n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    p = strrchr(buf, ')'); /* comm may hold blanks and parentheses */
+    /* the blank before field 3 (state), ..., the blank before field 22 (starttime) */
+    for (int field = 3; p && field <= 22; field++) {
+        p = strchr(p + 1, ' ');
+    }
+    if (!p || sscanf(p + 1, "%llu", ticks) != 1) {
+        return -EINVAL;
+    }
+    return 0;
+}

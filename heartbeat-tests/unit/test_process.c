@@ -236,6 +236,22 @@ START_TEST(exe_deleted)
 }
 END_TEST
 
+START_TEST(starttime_names_one_process)
+{
+    unsigned long long a = 0, b = 0, c = 0;
+    pid_t pid = sleeper(5000);
+
+    ck_assert_int_eq(lb_process_starttime(getpid(), &a), 0);
+    ck_assert_int_eq(lb_process_starttime(pid, &b), 0);
+    ck_assert_int_ge(b, a); /* the child started after us */
+    ck_assert_int_eq(lb_process_starttime(pid, &c), 0);
+    ck_assert(b == c);
+    reap(pid);
+    ck_assert_int_eq(lb_process_starttime(pid, &c), -ESRCH);
+    ck_assert_int_eq(lb_process_starttime(0, &c), -EINVAL);
+}
+END_TEST
+
 static Suite *
 process_suite(void)
 {
@@ -257,6 +273,7 @@ process_suite(void)
     tcase_add_test(tc, children);
     tcase_add_test(tc, exe_of_self);
     tcase_add_test(tc, exe_deleted);
+    tcase_add_test(tc, starttime_names_one_process);
     suite_add_tcase(s, tc);
     return s;
 }

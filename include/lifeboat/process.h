@@ -42,4 +42,11 @@ int lb_process_children(pid_t parent, pid_t *out, size_t max);
  */
 int lb_process_exe(pid_t pid, char *buf, size_t len);
 
+/**
+ * Start time of process @pid (clock ticks after boot, field 22 of
+ * /proc/PID/stat) into *@ticks: with the PID, it names one process for good,
+ * whatever PID reuse. Returns 0 or -errno (-ESRCH when no such process).
+ */
+int lb_process_starttime(pid_t pid, unsigned long long *ticks);
+
 #endif
