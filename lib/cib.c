@@ -34,6 +34,8 @@
 /* pcmk__node_attr_value from Pacemaker's private attrd_internal.h (2.1.x),
    which pacemaker-dev does not ship: "this request sets a value". */
 #define LB_ATTRD_OPT_VALUE (1U << 3)
+/* pcmk__node_attr_remote: "the node is a Pacemaker Remote node". */
+#define LB_ATTRD_OPT_REMOTE (1U << 0)
 
 /* ------------------------------------------------------------ errors */
 
@@ -1324,16 +1326,41 @@ attrd_cb(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t status, void 
     r->rc = (pick != NULL) ? dup_out(pick->value, &r->value) : -ENXIO;
 }
 
+/* True when the CIB knows @node as a Pacemaker Remote (or guest) node. attrd
+   writes a remote node's values to the CIB only when told it is one, as
+   crm_attribute does; attrd_updater does not, and its values stay in memory. */
+static bool
+node_is_remote(const char *node)
+{
+    xmlNode *answer = NULL;
+    char *xp = xpath_build("/cib/configuration/nodes/node[@uname=%1$s][@type='remote']"
+                           " | /cib/status/node_state[@id=%1$s][@remote_node='true']"
+                           " | /cib/configuration/resources//primitive[@id=%1$s][@class='ocf']"
+                           "[@provider='pacemaker'][@type='remote']"
+                           " | /cib/configuration/resources//primitive/meta_attributes"
+                           "/nvpair[@name='remote-node'][@value=%1$s]",
+                           node, NULL);
+    int rc = cib_xpath_query(xp, &answer);
+
+    free(xp);
+    free_xml(answer);
+    return rc == 0;
+}
+
 /** Set (value != NULL) or delete (NULL) transient attribute @name of @node (NULL: local) via attrd.
  */
 int
 lb_attrd_update(const char *node, const char *name, const char *value)
 {
     pcmk_ipc_api_t *api = NULL;
+    uint32_t opts = 0;
     int rc;
 
     if (str_empty(name)) {
         return -EINVAL;
+    }
+    if (node != NULL && node_is_remote(node)) {
+        opts |= LB_ATTRD_OPT_REMOTE;
     }
     rc = ipc_open(pcmk_ipc_attrd, NULL, NULL, &api);
     if (rc < 0) {
@@ -1341,9 +1368,10 @@ lb_attrd_update(const char *node, const char *name, const char *value)
     }
     /* node NULL: attrd applies it to the node it runs on */
     if (value != NULL) {
-        rc = pcmk__attrd_api_update(api, node, name, value, NULL, NULL, NULL, LB_ATTRD_OPT_VALUE);
+        rc = pcmk__attrd_api_update(api, node, name, value, NULL, NULL, NULL,
+                                    opts | LB_ATTRD_OPT_VALUE);
     } else {
-        rc = pcmk__attrd_api_delete(api, node, name, 0);
+        rc = pcmk__attrd_api_delete(api, node, name, opts);
     }
     ipc_close(api);
     return err_from_rc(rc);
@@ -1385,4 +1413,380 @@ lb_attrd_query(const char *node, const char *name, char **value)
     }
     free(local);
     return rc;
+}
+
+struct attrd_all {
+    char **nodes, **values;
+    size_t n;
+    int rc;
+};
+
+/* Attribute manager reply to a query for every node: keep every pair. */
+static void
+attrd_all_cb(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t status, void *event_data,
+             void *user_data)
+{
+    struct attrd_all *r = user_data;
+    const pcmk__attrd_api_reply_t *reply = event_data;
+    size_t n = 0;
+
+    (void)api;
+    if (type != pcmk_ipc_event_reply) {
+        return;
+    }
+    if (status != CRM_EX_OK || reply == NULL || reply->reply_type != pcmk__attrd_reply_query) {
+        r->rc = ((int)status == ENXIO) ? -ENXIO : -EPROTO;
+        return;
+    }
+    lb_strv_free(r->nodes);
+    lb_strv_free(r->values);
+    r->nodes = r->values = NULL;
+    r->n = 0;
+    r->rc = 0;
+    for (const GList *it = reply->data.pairs; it != NULL && r->rc == 0; it = it->next) {
+        const pcmk__attrd_query_pair_t *pair = it->data;
+
+        if (pair->node == NULL) {
+            continue;
+        }
+        r->rc = strv_append(&r->nodes, &n, pair->node);
+        if (r->rc == 0) {
+            size_t m = r->n;
+
+            r->rc = strv_append(&r->values, &m, pair->value ? pair->value : "");
+            r->n = m;
+        }
+    }
+}
+
+/** Values of transient attribute @name on every node that has one, from attrd. */
+int
+lb_attrd_query_all(const char *name, char ***nodes, char ***values)
+{
+    struct attrd_all reply = {.rc = -ENODATA};
+    pcmk_ipc_api_t *api = NULL;
+    int rc;
+
+    if (nodes == NULL || values == NULL || str_empty(name)) {
+        return -EINVAL;
+    }
+    *nodes = *values = NULL;
+    rc = ipc_open(pcmk_ipc_attrd, attrd_all_cb, &reply, &api);
+    if (rc == 0) {
+        rc = err_from_rc(pcmk__attrd_api_query(api, NULL, name, 0));
+        ipc_close(api);
+    }
+    if (rc == 0) {
+        rc = reply.rc;
+    }
+    if (rc == -ENXIO) {
+        rc = 0; /* no node has it: an empty answer */
+    }
+    if (rc == 0 && reply.nodes == NULL) {
+        reply.nodes = calloc(1, sizeof(char *));
+        reply.values = calloc(1, sizeof(char *));
+        rc = (reply.nodes && reply.values) ? 0 : -ENOMEM;
+    }
+    if (rc == 0) {
+        *nodes = reply.nodes;
+        *values = reply.values;
+    } else {
+        lb_strv_free(reply.nodes);
+        lb_strv_free(reply.values);
+    }
+    return rc;
+}
+
+/* ------------------------------------------------------------ CIB change notifications */
+
+/* One watch per process: libcib's notify callbacks carry no user data. */
+static struct {
+    cib_t *cib;
+    char **names;
+    lb_cib_watch_fn fn;
+    void *data;
+    guint retry;
+    bool connected;
+} watch;
+
+static bool
+name_listed(const char *name, char *const names[])
+{
+    for (size_t i = 0; name != NULL && names != NULL && names[i] != NULL; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* @x, or an element below it, is an nvpair named in @names. */
+static bool
+has_named_nvpair(const xmlNode *x, char *const names[])
+{
+    if (xml_is(x, "nvpair") && name_listed(crm_element_value(x, "name"), names)) {
+        return true;
+    }
+    for (xmlNode *c = xml_first_elem(x); c != NULL; c = xml_next_elem(c)) {
+        if (has_named_nvpair(c, names)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The last step of a v2 diff path, e.g. "nvpair[@id='status-1-evacuate']". */
+static const char *
+path_last_step(const char *path)
+{
+    const char *p = path, *last = path;
+
+    /* ids never contain '/', but quoted values might: skip quoted parts */
+    while (*p != '\0') {
+        if (*p == '\'') {
+            const char *q = strchr(p + 1, '\'');
+
+            p = (q != NULL) ? q + 1 : p + strlen(p);
+            continue;
+        }
+        if (*p == '/') {
+            last = p + 1;
+        }
+        p++;
+    }
+    return last;
+}
+
+/* The path ends at an nvpair whose id ends in "-NAME" (attrd's "status-NODE-NAME"). */
+static bool
+path_names_nvpair(const char *path, char *const names[])
+{
+    static const char prefix[] = "nvpair[@id='";
+    const char *step = path_last_step(path), *id;
+    size_t n;
+
+    if (strncmp(step, prefix, sizeof(prefix) - 1) != 0) {
+        return false;
+    }
+    id = step + sizeof(prefix) - 1;
+    n = strcspn(id, "'");
+    for (size_t i = 0; names[i] != NULL; i++) {
+        size_t m = strlen(names[i]);
+
+        if (n > m && id[n - m - 1] == '-' && strncmp(id + n - m, names[i], m) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The path ends at something that holds node attributes. */
+static bool
+path_is_container(const char *path)
+{
+    static const char *const steps[] = {"node_state", "transient_attributes", "instance_attributes",
+                                        "status", NULL};
+    const char *step = path_last_step(path);
+
+    for (size_t i = 0; steps[i] != NULL; i++) {
+        size_t m = strlen(steps[i]);
+
+        if (strncmp(step, steps[i], m) == 0 && (step[m] == '\0' || step[m] == '[')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One <change> of a v2 diff. */
+static bool
+change_touches(const xmlNode *change, char *const names[])
+{
+    const char *path = crm_element_value(change, "path");
+    const char *op = crm_element_value(change, "operation");
+
+    if (path == NULL) {
+        return true; /* not understood: let the caller look */
+    }
+    if (strcmp(path, "/cib") == 0) {
+        return has_named_nvpair(change, names); /* e.g. a whole status section created */
+    }
+    if (strncmp(path, "/cib/status", 11) != 0 || strstr(path, "/lrm") != NULL) {
+        return false; /* configuration, or resource history */
+    }
+    if (has_named_nvpair(change, names) || path_names_nvpair(path, names)) {
+        return true;
+    }
+    return op != NULL && strcmp(op, "delete") == 0 && path_is_container(path);
+}
+
+/* A diff (format 2: <change> list; format 1: added/removed trees). */
+static bool
+diff_touches(const xmlNode *diff, char *const names[])
+{
+    const char *format = crm_element_value(diff, "format");
+
+    if (format == NULL || strcmp(format, "2") != 0) {
+        return has_named_nvpair(diff, names);
+    }
+    for (xmlNode *c = xml_first_elem(diff); c != NULL; c = xml_next_elem(c)) {
+        if (xml_is(c, "change") && change_touches(c, names)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/** True when the CIB diff @diff_xml touches a transient attribute named in @names. */
+bool
+lb_cib_diff_touches(const char *diff_xml, const char *const names[])
+{
+    xmlNode *diff;
+    bool yes;
+
+    if (diff_xml == NULL || names == NULL) {
+        return false;
+    }
+    pcmk_init();
+    diff = string2xml(diff_xml);
+    if (diff == NULL) {
+        return true; /* not understood: let the caller look */
+    }
+    yes = diff_touches(diff, (char *const *)names);
+    free_xml(diff);
+    return yes;
+}
+
+static void
+watch_diff_cb(const char *event, xmlNode *msg)
+{
+    xmlNode *diff = get_message_xml(msg, "cib_update_result");
+    int rc = pcmk_ok;
+
+    (void)event;
+    crm_element_value_int(msg, "cib_rc", &rc);
+    if (rc != pcmk_ok) {
+        return; /* the operation failed: nothing changed */
+    }
+    if (diff == NULL || diff_touches(diff, watch.names)) {
+        watch.fn(watch.data);
+    }
+}
+
+static gboolean watch_retry_cb(gpointer unused);
+
+static void
+watch_lost_cb(gpointer unused)
+{
+    (void)unused;
+    watch.connected = false;
+    if (watch.retry == 0) {
+        watch.retry = g_timeout_add(2000, watch_retry_cb, NULL);
+    }
+}
+
+/* Drop the connection (never from inside libcib's own callbacks). */
+static void
+watch_disconnect(void)
+{
+    if (watch.cib != NULL) {
+        watch.cib->cmds->signoff(watch.cib);
+        cib_delete(watch.cib);
+        watch.cib = NULL;
+    }
+    watch.connected = false;
+}
+
+static int
+watch_connect(void)
+{
+    int rc;
+
+    watch_disconnect();
+    pcmk_init();
+    watch.cib = cib_new();
+    if (watch.cib == NULL) {
+        return -ENOMEM;
+    }
+    if (watch.cib->variant != cib_native) {
+        watch_disconnect();
+        return -ENOTSUP; /* CIB_file and friends send no notifications */
+    }
+    rc = watch.cib->cmds->signon(watch.cib, LB_CIB_CLIENT "-watch", cib_query);
+    if (rc == pcmk_ok) {
+        rc = watch.cib->cmds->set_connection_dnotify(watch.cib, watch_lost_cb);
+    }
+    if (rc == pcmk_ok) {
+        rc = watch.cib->cmds->add_notify_callback(watch.cib, T_CIB_DIFF_NOTIFY, watch_diff_cb);
+    }
+    if (rc != pcmk_ok) {
+        watch_disconnect();
+        return err_from_legacy(rc);
+    }
+    watch.connected = true;
+    return 0;
+}
+
+static gboolean
+watch_retry_cb(gpointer unused)
+{
+    (void)unused;
+    if (watch_connect() < 0) {
+        return G_SOURCE_CONTINUE;
+    }
+    watch.retry = 0;
+    watch.fn(watch.data); /* changes may have been missed meanwhile */
+    return G_SOURCE_REMOVE;
+}
+
+/** Watch the live CIB for changes of transient attributes named in @names. */
+int
+lb_cib_watch_start(const char *const names[], lb_cib_watch_fn fn, void *data)
+{
+    size_t n = 0;
+    int rc;
+
+    if (names == NULL || names[0] == NULL || fn == NULL) {
+        return -EINVAL;
+    }
+    if (watch.fn != NULL) {
+        return -EBUSY;
+    }
+    for (size_t i = 0; names[i] != NULL; i++) {
+        if (strv_append(&watch.names, &n, names[i]) < 0) {
+            lb_strv_free(watch.names);
+            watch.names = NULL;
+            return -ENOMEM;
+        }
+    }
+    watch.fn = fn;
+    watch.data = data;
+    rc = watch_connect();
+    if (rc == -ENOTSUP || rc == -ENOMEM) {
+        lb_cib_watch_stop();
+        return rc;
+    }
+    if (rc < 0 && watch.retry == 0) {
+        watch.retry = g_timeout_add(2000, watch_retry_cb, NULL);
+    }
+    return rc;
+}
+
+/** True while the watch is connected to the CIB manager. */
+bool
+lb_cib_watch_connected(void)
+{
+    return watch.connected;
+}
+
+/** Stop watching and disconnect. */
+void
+lb_cib_watch_stop(void)
+{
+    if (watch.retry != 0) {
+        g_source_remove(watch.retry);
+    }
+    watch_disconnect();
+    lb_strv_free(watch.names);
+    memset(&watch, 0, sizeof(watch));
 }

@@ -30,12 +30,48 @@ int lb_cib_set_utilization(const char *rsc, const char *name, const char *value)
 /** Read utilization attribute @name of primitive @rsc, or -ENXIO. */
 int lb_cib_utilization(const char *rsc, const char *name, char **value);
 
-/** Set (value != NULL) or delete (NULL) transient attribute @name of @node (NULL: local) via attrd.
+/**
+ * Set (value != NULL) or delete (NULL) transient attribute @name of @node
+ * (NULL: local) via attrd. A node the CIB knows as a Pacemaker Remote or
+ * guest node is flagged as one, so that attrd writes its value to the CIB.
  */
 int lb_attrd_update(const char *node, const char *name, const char *value);
 
 /** Query transient attribute @name of @node from attrd (NULL: local node). */
 int lb_attrd_query(const char *node, const char *name, char **value);
+
+/**
+ * Values of transient attribute @name on every node that has one, from attrd:
+ * two NULL-terminated vectors of the same length (free with lb_strv_free).
+ * No node with the attribute is an empty answer, not an error.
+ */
+int lb_attrd_query_all(const char *name, char ***nodes, char ***values);
+
+/* Called from the GLib main loop when a watched attribute may have changed. */
+typedef void (*lb_cib_watch_fn)(void *data);
+
+/**
+ * Watch the live CIB (one watch per process): call @fn from the GLib main loop
+ * whenever a change touches a transient node attribute named in @names
+ * (NULL-terminated), and after a lost connection is re-established (every
+ * 2 s until it is). Returns 0, -ENOTSUP for an offline CIB (CIB_file), or the
+ * error of the first connection attempt (then it keeps retrying).
+ */
+int lb_cib_watch_start(const char *const names[], lb_cib_watch_fn fn, void *data);
+
+/** True while the watch is connected to the CIB manager. */
+bool lb_cib_watch_connected(void);
+
+/** Stop watching and disconnect. */
+void lb_cib_watch_stop(void);
+
+/**
+ * True when the CIB diff @diff_xml (as in a cib_diff_notify, format 1 or 2)
+ * touches a transient attribute named in @names: one is set, changed or
+ * deleted, or a node's attributes are deleted as a whole. What is not
+ * understood counts as touching.
+ */
+bool lb_cib_diff_touches(const char *diff_xml, const char *const names[]);
 
 /** Name of the local cluster node (from the environment or the cluster layer). */
 int lb_cib_local_node(char **name);
