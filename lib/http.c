@@ -230,3 +230,55 @@ lb_http_resp_free(struct lb_http_resp *r)
 {
     lb_http_reset(r);
 }
+
+int
+lb_http_basic_auth(const char *user, const char *password, char *buf, size_t len)
+{
+    static const char prefix[] = "Authorization: Basic ";
+    static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t ul = strlen(user), pl = strlen(password), n = ul + 1 + pl, o = sizeof(prefix) - 1;
+
+    if (len < o + 4 * ((n + 2) / 3) + 1) {
+        return -ENAMETOOLONG;
+    }
+    memcpy(buf, prefix, o);
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned char in[3] = {0, 0, 0};
+        size_t k = n - i < 3 ? n - i : 3;
+
+        for (size_t j = 0; j < k; j++) {
+            size_t at = i + j;
+
+            in[j] = (unsigned char)(at < ul ? user[at] : at == ul ? ':' : password[at - ul - 1]);
+        }
+        buf[o++] = b64[in[0] >> 2];
+        buf[o++] = b64[((in[0] & 3) << 4) | (in[1] >> 4)];
+        buf[o++] = k > 1 ? b64[((in[1] & 15) << 2) | (in[2] >> 6)] : '=';
+        buf[o++] = k > 2 ? b64[in[2] & 63] : '=';
+    }
+    buf[o] = '\0';
+    return 0;
+}
+
+char *
+lb_http_escape(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    char *out = malloc(3 * strlen(s) + 1), *o = out;
+
+    if (out == NULL) {
+        return NULL;
+    }
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~", *p) != NULL) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}

@@ -43,4 +43,14 @@ int lb_http_request(const char *method, const char *url, const char *const heade
 /** Free what lb_http_request() allocated in @r. */
 void lb_http_resp_free(struct lb_http_resp *r);
 
+/**
+ * The header "Authorization: Basic BASE64(@user:@password)" into @buf (to
+ * pass in lb_http_request's @headers; never log it). Returns 0, or
+ * -ENAMETOOLONG when it does not fit in @len.
+ */
+int lb_http_basic_auth(const char *user, const char *password, char *buf, size_t len);
+
+/** @s percent-encoded for one URL path segment (RFC 3986 unreserved kept); malloc'd, or NULL. */
+char *lb_http_escape(const char *s);
+
 #endif
