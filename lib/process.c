@@ -202,3 +202,47 @@ lb_process_starttime(pid_t pid, unsigned long long *ticks)
     }
     return 0;
 }
+
+int
+lb_process_getenv(pid_t pid, const char *name, char *buf, size_t len)
+{
+    char path[64], *env = NULL;
+    size_t n = 0, cap = 0, nl = strlen(name);
+    int rc = -ENOENT;
+    FILE *f;
+
+    if (pid < 1 || nl == 0 || len == 0) {
+        return -EINVAL;
+    }
+    snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+    if (!(f = fopen(path, "re"))) {
+        return errno == ENOENT ? -ESRCH : -errno;
+    }
+    for (;;) { /* environ can be long: read it whole */
+        if (n + 4096 + 1 > cap) {
+            char *p = realloc(env, n + 65536);
+
+            if (!p) {
+                rc = -ENOMEM;
+                break;
+            }
+            env = p;
+            cap = n + 65536;
+        }
+        n += fread(env + n, 1, cap - n - 1, f);
+        if (feof(f) || ferror(f)) {
+            break;
+        }
+    }
+    fclose(f);
+    for (size_t i = 0; rc == -ENOENT && env && i < n; i += strnlen(env + i, n - i) + 1) {
+        size_t el = strnlen(env + i, n - i);
+
+        if (el > nl && env[i + nl] == '=' && !strncmp(env + i, name, nl)) {
+            rc = el - nl - 1 < len ? 0 : -ENAMETOOLONG;
+            snprintf(buf, len, "%.*s", (int)(el - nl - 1), env + i + nl + 1);
+        }
+    }
+    free(env);
+    return rc;
+}

@@ -252,6 +252,34 @@ START_TEST(starttime_names_one_process)
 }
 END_TEST
 
+/* The environment a process was started with (at exec), read back by name. */
+START_TEST(getenv_of_child)
+{
+    char *const env[] = {"LB_TEST_PROC_ENV=value=with=equals", "LB_TEST_PROC=short", NULL};
+    char buf[64], small[4];
+    pid_t pid = fork();
+
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        execle("/bin/sleep", "sleep", "5", (char *)NULL, env);
+        _exit(127);
+    }
+    for (int i = 0; i < 200 && lb_process_getenv(pid, "LB_TEST_PROC", buf, sizeof(buf)); i++) {
+        lb_sleep_ms(10); /* until the exec is done */
+    }
+    ck_assert_int_eq(lb_process_getenv(pid, "LB_TEST_PROC_ENV", buf, sizeof(buf)), 0);
+    ck_assert_str_eq(buf, "value=with=equals");
+    ck_assert_int_eq(lb_process_getenv(pid, "LB_TEST_PROC", buf, sizeof(buf)), 0);
+    ck_assert_str_eq(buf, "short"); /* a prefix of another name is not that name */
+    ck_assert_int_eq(lb_process_getenv(pid, "LB_TEST_PRO", buf, sizeof(buf)), -ENOENT);
+    ck_assert_int_eq(lb_process_getenv(pid, "LB_TEST_PROC_ENV", small, sizeof(small)),
+                     -ENAMETOOLONG);
+    reap(pid);
+    ck_assert_int_eq(lb_process_getenv(pid, "PATH", buf, sizeof(buf)), -ESRCH);
+    ck_assert_int_eq(lb_process_getenv(0, "PATH", buf, sizeof(buf)), -EINVAL);
+}
+END_TEST
+
 static Suite *
 process_suite(void)
 {
@@ -274,6 +302,7 @@ process_suite(void)
     tcase_add_test(tc, exe_of_self);
     tcase_add_test(tc, exe_deleted);
     tcase_add_test(tc, starttime_names_one_process);
+    tcase_add_test(tc, getenv_of_child);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -49,4 +49,11 @@ int lb_process_exe(pid_t pid, char *buf, size_t len);
  */
 int lb_process_starttime(pid_t pid, unsigned long long *ticks);
 
+/**
+ * The value of environment variable @name of process @pid (as it was at
+ * exec, /proc/PID/environ) into @buf. Returns 0, -ENOENT when it has no such
+ * variable, -ESRCH when no such process, -ENAMETOOLONG, or another -errno.
+ */
+int lb_process_getenv(pid_t pid, const char *name, char *buf, size_t len);
+
 #endif
