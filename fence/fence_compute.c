@@ -26,13 +26,14 @@
 #include "fence_compute.h"
 #include "lifeboat/cib.h"
 #include "lifeboat/fence.h"
+#include "lifeboat/http.h"
 #include "lifeboat/ocf.h"
 #include "lifeboat/openstack.h"
 
 #define FC_NOVA_MIN     "2.1"
 #define FC_NOVA_MAX     "2.53" /* PUT /os-services/{uuid} with status and forced_down */
 #define FC_NOVA_FORCE   "2.11" /* first with /os-services/force-down */
-#define FC_HTTP_MAX_MS  60000L /* one request never waits longer */
+#define FC_HTTP_MAX_MS  75000L /* per request: above Nova's own RPC timeout (60 s) */
 #define FC_EVAC_POLL_MS 2000L  /* as fence_compute.py */
 #define FC_DISABLED_WHY "fenced by Pacemaker (fence_compute)"
 #define FC_ATTR         "evacuate"
@@ -53,25 +54,34 @@ static struct fc fc_state_storage;
 
 /* ------------------------------------------------------------ options */
 
+/* The dashed spellings (auth-url, tenant-name, record-only...) are listed as
+   deprecated parameters, which the Python agent does not do: pcs then takes
+   the documented "pcs stonith create ... auth-url=... record-only=1" line
+   without --force. */
+
 static const struct lb_fence_opt fc_opts[] = {
     {.name = "auth_url",
+     .obsoletes = "auth-url",
      .short_opt = 'k',
      .long_opt = "auth-url",
      .arg = "[url]",
      .dflt = "",
      .shortdesc = "Keystone Admin Auth URL"},
     {.name = "endpoint_type",
+     .obsoletes = "endpoint-type",
      .short_opt = 'e',
      .long_opt = "endpoint-type",
      .arg = "[endpoint]",
      .dflt = "internalURL",
      .shortdesc = "Nova Endpoint type"},
     {.name = "region_name",
+     .obsoletes = "region-name",
      .long_opt = "region-name",
      .arg = "[region]",
      .dflt = "",
      .shortdesc = "Region Name"},
     {.name = "tenant_name",
+     .obsoletes = "tenant-name",
      .short_opt = 't',
      .long_opt = "tenant-name",
      .arg = "[name]",
@@ -101,16 +111,19 @@ static const struct lb_fence_opt fc_opts[] = {
      .arg = "[string]",
      .shortdesc = "DNS domain in which hosts live"},
     {.name = "instance_filtering",
+     .obsoletes = "instance-filtering",
      .long_opt = "instance-filtering",
      .type = LB_FOPT_FLAG,
      .dflt = "True",
      .shortdesc = "Allow instances to be evacuated"},
     {.name = "no_shared_storage",
+     .obsoletes = "no-shared-storage",
      .long_opt = "no-shared-storage",
      .type = LB_FOPT_FLAG,
      .dflt = "False",
      .shortdesc = "Disable functionality for dealing with shared storage"},
     {.name = "record_only",
+     .obsoletes = "record-only",
      .short_opt = 'r',
      .long_opt = "record-only",
      .arg = "[value]",
@@ -469,36 +482,60 @@ fc_update_by_id(struct fc *fc, json_t *svc, bool down)
         return -EPROTO;
     }
     snprintf(path, sizeof(path), "/os-services/%s", id);
-    body = down ? json_pack("{s:s, s:s, s:b}", "status", "disabled", "disabled_reason",
-                            FC_DISABLED_WHY, "forced_down", 1)
-                : json_pack("{s:s, s:b}", "status", "enabled", "forced_down", 0);
-    return fc_put(fc, path, body);
+    if (down) {
+        body = json_pack("{s:s, s:s, s:b}", "status", "disabled", "disabled_reason",
+                         FC_DISABLED_WHY, "forced_down", 1);
+        return fc_put(fc, path, body);
+    }
+    /* Enabled first, while the service is still forced down: enabling a service that is up
+       makes nova-api call the compute host over RPC (the COMPUTE_STATUS_DISABLED trait), and
+       that call can hang for rpc_response_timeout. Forced down, Nova defers it. */
+    if (strcmp(fc_str(svc, "status"), "enabled") &&
+        fc_put(fc, path, json_pack("{s:s}", "status", "enabled")) < 0) {
+        return -EIO;
+    }
+    /* Nova refuses forced_down=false (400) while the host's evacuations are not cleaned up
+       by its nova-compute: a warning, as in fence_compute.py. */
+    if (json_is_true(json_object_get(svc, "forced_down")) &&
+        fc_put(fc, path, json_pack("{s:b}", "forced_down", 0)) < 0) {
+        fc_warn("Could not clear forced_down of %s (enabled all the same)", fc->host);
+    }
+    return 0;
 }
 
 /* Before 2.53: /os-services/force-down (2.11+) and /os-services/disable|enable by host. */
 static int
+fc_force_down_by_host(struct fc *fc, bool down)
+{
+    if (lb_os_version_cmp(lb_os_nova_version(fc->os), FC_NOVA_FORCE) < 0) {
+        return 0; /* before 2.11 there is no such call */
+    }
+    return fc_put(fc, "/os-services/force-down",
+                  json_pack("{s:s, s:s, s:b}", "host", fc->host, "binary", "nova-compute",
+                            "forced_down", down));
+}
+
+/* Before 2.53: /os-services/force-down (2.11+) and /os-services/disable|enable by host, in the
+   order that keeps the service forced down whenever its status changes (see above). */
+static int
 fc_update_by_host(struct fc *fc, bool down)
 {
-    bool can_force = lb_os_version_cmp(lb_os_nova_version(fc->os), FC_NOVA_FORCE) >= 0;
-    int rc = 0;
-
-    if (can_force) {
-        rc = fc_put(fc, "/os-services/force-down",
-                    json_pack("{s:s, s:s, s:b}", "host", fc->host, "binary", "nova-compute",
-                              "forced_down", down));
-        if (rc < 0 && !down) {
-            fc_warn("Could not clear forced_down of %s; enabling it all the same", fc->host);
-            rc = 0; /* as fence_compute.py: the default value comes back anyway */
+    if (down) {
+        if (fc_force_down_by_host(fc, true) < 0) {
+            return -EIO;
         }
+        return fc_put(fc, "/os-services/disable-log-reason",
+                      json_pack("{s:s, s:s, s:s}", "host", fc->host, "binary", "nova-compute",
+                                "disabled_reason", FC_DISABLED_WHY));
     }
-    if (rc == 0) {
-        rc = down ? fc_put(fc, "/os-services/disable-log-reason",
-                           json_pack("{s:s, s:s, s:s}", "host", fc->host, "binary", "nova-compute",
-                                     "disabled_reason", FC_DISABLED_WHY))
-                  : fc_put(fc, "/os-services/enable",
-                           json_pack("{s:s, s:s}", "host", fc->host, "binary", "nova-compute"));
+    if (fc_put(fc, "/os-services/enable",
+               json_pack("{s:s, s:s}", "host", fc->host, "binary", "nova-compute")) < 0) {
+        return -EIO;
     }
-    return rc;
+    if (fc_force_down_by_host(fc, false) < 0) {
+        fc_warn("Could not clear forced_down of %s (enabled all the same)", fc->host);
+    }
+    return 0;
 }
 
 static bool
@@ -595,39 +632,21 @@ fc_off(struct lb_fence *f, const char *plug)
 
 /* ------------------------------------------------------------ on */
 
-static void
-fc_urlencode(const char *in, char *out, size_t len)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    size_t o = 0;
-
-    for (; *in && o + 4 < len; in++) {
-        unsigned char c = (unsigned char)*in;
-
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            strchr("-._~", c)) {
-            out[o++] = (char)c;
-        } else {
-            out[o++] = '%';
-            out[o++] = hex[c >> 4];
-            out[o++] = hex[c & 15];
-        }
-    }
-    out[o] = '\0';
-}
-
 /* Servers on the host that are being evacuated (task_state rebuilding...), or -1. */
 static int
 fc_rebuilding(struct fc *fc)
 {
     struct lb_os_err err = {0};
-    char enc[768], path[1024];
+    char *enc = lb_http_escape(fc->host), path[1024];
     json_t *reply = NULL, *srv;
     size_t i;
     int n = 0;
 
-    fc_urlencode(fc->host, enc, sizeof(enc));
+    if (!enc) {
+        return -1;
+    }
     snprintf(path, sizeof(path), "/servers/detail?all_tenants=1&host=%s", enc);
+    free(enc);
     if (lb_os_call(fc->os, "compute", "GET", path, NULL, true, &reply, &err) < 0) {
         fc_err("Nova: %s", err.msg);
         return -1;

@@ -147,6 +147,13 @@ fc_nova_host(const char *const hosts[], size_t n, const char *plug, const char *
     size_t ndomains;
 
     memset(res, 0, sizeof(*res));
+    ndomains = fc_count_domains(hosts, n, &last);
+    if (ndomains == 1 && domain && strcmp(domain, last)) {
+        snprintf(res->warning, sizeof(res->warning),
+                 "Overriding supplied domain '%s' as it does not match the one calculated from "
+                 "nova: '%s'",
+                 domain, last);
+    }
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(hosts[i], plug)) {
             snprintf(res->host, sizeof(res->host), "%s", plug);
@@ -155,7 +162,6 @@ fc_nova_host(const char *const hosts[], size_t n, const char *plug, const char *
             return 0;
         }
     }
-    ndomains = fc_count_domains(hosts, n, &last);
     if (ndomains > 1) {
         return fc_pick_among_domains(hosts, n, plug, domain, res);
     }
@@ -163,12 +169,6 @@ fc_nova_host(const char *const hosts[], size_t n, const char *plug, const char *
         /* Nothing to calculate from: the plug as it is (the Python agent does the same). */
         snprintf(res->host, sizeof(res->host), "%s", plug);
         return 0;
-    }
-    if (domain && strcmp(domain, last)) {
-        snprintf(res->warning, sizeof(res->warning),
-                 "Overriding supplied domain '%s' as it does not match the one calculated from "
-                 "nova: '%s'",
-                 domain, last);
     }
     fc_apply_domain(plug, last, res);
     return 0;

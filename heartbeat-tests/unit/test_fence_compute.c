@@ -87,6 +87,10 @@ START_TEST(domain_overridden)
     ck_assert_ptr_nonnull(strstr(res.warning, "Overriding supplied domain 'other.org'"));
     ck_assert_int_eq(fc_nova_host(hosts, 2, "c1", "example.com", &res), 0);
     ck_assert_str_eq(res.warning, "");
+    /* also when the plug names a Nova host exactly */
+    ck_assert_int_eq(fc_nova_host(hosts, 2, "c2.example.com", "other.org", &res), 0);
+    ck_assert_str_eq(res.host, "c2.example.com");
+    ck_assert_ptr_nonnull(strstr(res.warning, "Overriding supplied domain 'other.org'"));
 }
 END_TEST
 
