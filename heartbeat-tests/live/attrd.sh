@@ -19,44 +19,25 @@
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
+here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
+# shellcheck source=heartbeat-tests/lib/pcmk1.sh
+. "$here/../lib/pcmk1.sh"
+
 # ---------------------------------------------------------------- outside
 if [ "${1:-}" != --inside ]; then
-	if [ "$(id -u)" != 0 ]; then
-		echo "1..0 # SKIP needs root (namespaces, corosync, pacemakerd)"
-		exit 77
-	fi
-	for t in corosync pacemakerd unshare ip attrd_updater crm_attribute crm_resource; do
-		command -v "$t" >/dev/null || { echo "1..0 # SKIP $t not installed"; exit 77; }
-	done
+	pcmk1_check_tools attrd_updater crm_resource || exit 77
 	tool=${LB_ATTR_TOOL:-${top_builddir:-.}/heartbeat-tests/unit/lb_attr_tool}
 	if [ ! -x "$tool" ]; then
 		echo "Bail out! $tool not built (make heartbeat-tests/unit/lb_attr_tool)"
 		exit 99
 	fi
-	tool=$(readlink -f "$tool")
-	work=$(mktemp -d /tmp/lb-attrd.XXXXXX)
-	chmod 755 "$work"
-	unshare --net --mount --uts --ipc --pid --fork --mount-proc --kill-child=SIGTERM \
-		--propagation private \
-		-- bash "$(readlink -f "$0")" --inside "$work" "$tool" &
-	holder=$!
-	trap 'kill -TERM "$holder" 2>/dev/null' INT TERM
-	wait "$holder"
-	rc=$?
-	if [ "${LB_KEEP:-0}" = 1 ] || [ "$rc" != 0 ]; then
-		echo "# logs kept in $work" >&2
-	else
-		rm -rf "$work"
-	fi
-	exit "$rc"
+	pcmk1_reexec "$0" "$(readlink -f "$tool")"
 fi
 
 # ---------------------------------------------------------------- inside (PID 1 of its namespace)
 work=$2
 tool=$3
 node=node1
-cpid=
-ppid=
 pass=0
 fail=0
 num=0
@@ -101,26 +82,8 @@ exit_is() { # exit_is CODE COMMAND...
 	log "exit $rc, expected $want: $*"
 	return 1
 }
-stop_pid() { # stop_pid PID SECONDS : TERM, wait, then KILL
-	local pid=$1 end=$((SECONDS + $2))
-	[ -n "$pid" ] || return 0
-	kill -TERM "$pid" 2>/dev/null || return 0
-	while kill -0 "$pid" 2>/dev/null; do
-		if [ "$SECONDS" -ge "$end" ]; then
-			log "PID $pid did not stop in $2 s: SIGKILL"
-			kill -KILL "$pid" 2>/dev/null
-			break
-		fi
-		sleep 0.5
-	done
-	wait "$pid" 2>/dev/null
-}
-teardown() {
-	stop_pid "$ppid" 90
-	stop_pid "$cpid" 30
-}
 finish() {
-	teardown
+	pcmk1_stop
 	echo "1..$num"
 	echo "$pass passed, $fail failed"
 	[ "$fail" = 0 ] && [ "$num" -gt 0 ]
@@ -128,79 +91,9 @@ finish() {
 }
 trap finish TERM INT
 
-# Private /run and /dev/shm. Detach the host's /run submounts first: copies of
-# /run/netns/* bind mounts would keep other people's namespaces alive.
-awk '$5 ~ "^/run/" { print $5 }' /proc/self/mountinfo | sort -r | while read -r m; do
-	umount -l "$m" 2>/dev/null
-done
-mount -t tmpfs -o mode=755,nosuid,nodev lb-run /run
-install -d -m 1777 /run/lock
-install -d -o hacluster -g haclient -m 750 /run/crm /run/pacemaker
-install -d -m 1755 /run/resource-agents
-mount -t tmpfs -o mode=1777,nosuid,nodev lb-shm /dev/shm
-
-# Private Pacemaker and Corosync state, logs and configuration.
-for d in lib-pacemaker/cib lib-pacemaker/pengine lib-pacemaker/blackbox lib-pacemaker/cores; do
-	install -d -o hacluster -g haclient -m 750 "$work/$d"
-done
-install -d -m 755 "$work/lib-corosync" "$work/log-corosync" "$work/etc-corosync"
-install -d -o hacluster -g haclient -m 775 "$work/log-pacemaker"
-cat >"$work/etc-corosync/corosync.conf" <<EOF
-totem {
-	version: 2
-	cluster_name: lbtest
-	crypto_cipher: none
-	crypto_hash: none
-	token: 1000
-}
-logging {
-	to_stderr: no
-	to_logfile: yes
-	logfile: /var/log/corosync/corosync.log
-	to_syslog: no
-}
-quorum {
-	provider: corosync_votequorum
-}
-nodelist {
-	node {
-		name: $node
-		nodeid: 1
-		ring0_addr: 127.0.0.1
-	}
-}
-EOF
-# A first CIB with the options a one-node test cluster wants: no fencing, and
-# a short DC election wait.
-cib=$work/lib-pacemaker/cib/cib.xml
-cibadmin --empty >"$cib"
-CIB_file=$cib crm_attribute --type crm_config --name stonith-enabled --update false
-CIB_file=$cib crm_attribute --type crm_config --name dc-deadtime --update 5s
-chown hacluster:haclient "$cib"
-chmod 600 "$cib"
-
-mount --bind "$work/lib-pacemaker" /var/lib/pacemaker
-mount --bind "$work/lib-corosync" /var/lib/corosync
-mount --bind "$work/log-pacemaker" /var/log/pacemaker
-mount --bind "$work/log-corosync" /var/log/corosync
-mount --bind "$work/etc-corosync" /etc/corosync
-ip link set lo up
-hostname "$node"
-
 log "starting corosync and pacemakerd in $work"
-corosync -f >"$work/corosync.out" 2>&1 &
-cpid=$!
-if ! eventually 20 corosync-cmapctl -g totem.cluster_name; then
-	echo "Bail out! corosync did not start (see $work/corosync.out)"
-	num=$((num + 1)) fail=$((fail + 1))
-	finish
-fi
-pacemakerd -f >"$work/pacemakerd.out" 2>&1 &
-ppid=$!
-online() { crm_mon -1 --output-as=xml 2>/dev/null | grep -q "<node name=\"$node\"[^>]* online=\"true\""; }
-dc() { crmadmin -D -q 2>&1 | grep -q "$node"; }
-if ! eventually 90 online || ! eventually 60 dc; then
-	echo "Bail out! $node not online (see $work/log-pacemaker)"
+if ! pcmk1_setup "$work" "$node" || ! pcmk1_start 90; then
+	echo "Bail out! $node not online (see $work)"
 	num=$((num + 1)) fail=$((fail + 1))
 	finish
 fi
