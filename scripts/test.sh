@@ -45,6 +45,8 @@ stage distcheck make -C "$top/build" distcheck
 	stage haproxy env AGENT="$top/build/agents/haproxy" heartbeat-tests/haproxy/run.sh
 [ -x heartbeat-tests/live/attrd.sh ] &&
 	stage attrd env top_builddir="$top/build" heartbeat-tests/live/attrd.sh
+[ -x heartbeat-tests/fence/protocol.sh ] &&
+	stage fence-protocol env FENCE_COMPUTE="$top/build/fence/fence_compute" heartbeat-tests/fence/protocol.sh
 [ -x heartbeat-tests/cluster/selftest.sh ] &&
 	stage cluster env LB_OCF_DIR="$top/build/agents" heartbeat-tests/cluster/selftest.sh
 [ -x heartbeat-tests/cluster/scenarios.sh ] &&
