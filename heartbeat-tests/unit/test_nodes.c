@@ -212,6 +212,8 @@ nodes_suite(void)
     Suite *s = suite_create("nodes");
     TCase *tc = tcase_create("cib");
 
+    /* every read loads Pacemaker's schemas for CIB_file: slow under sanitizers */
+    tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, NULL, teardown);
     tcase_add_test(tc, all_online);
     tcase_add_test(tc, lost_and_fenced);
