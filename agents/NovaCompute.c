@@ -828,36 +828,65 @@ nc_last_line(const char *path, char *out, size_t len)
     snprintf(out, len, "%s", strrchr(buf, '\n') ? strrchr(buf, '\n') + 1 : buf);
 }
 
-/* Why start gives up: what Nova said last. */
+/* What start waits for, and what Nova said last. */
+struct nc_wait {
+    char since[64]; /* updated_at before the spawn (or after our last change) */
+    int get_rc;     /* last lookup of the service */
+    struct lb_nova_service svc;
+    struct lb_os_err err;   /* of the last lookup */
+    struct lb_os_err force; /* of the last attempt to clear forced_down */
+};
+
+/* Why start gives up. */
 static void
-nc_why_not_up(const struct nc *nc, int get_rc, const struct lb_nova_service *svc,
-              const struct lb_os_err *err, char *why, size_t len)
+nc_why_not_up(const struct nc *nc, const struct nc_wait *w, char *why, size_t len)
 {
-    if (get_rc == -ENXIO) {
+    if (w->get_rc == -ENXIO) {
         snprintf(why, len, "Nova has no nova-compute service for host %s (check host in %s)",
                  nc->host, nc->files[0]);
-    } else if (get_rc < 0) {
-        snprintf(why, len, "Nova could not be asked: %s", err->msg);
-    } else if (svc->forced_down) {
+    } else if (w->get_rc < 0) {
+        snprintf(why, len, "Nova could not be asked: %s", w->err.msg);
+    } else if (w->svc.forced_down) {
         snprintf(why, len, "Nova keeps %s forced down: %s", nc->host,
-                 err->msg[0] ? err->msg : "forced_down could not be cleared");
+                 w->force.msg[0] ? w->force.msg : "forced_down could not be cleared");
+    } else if (!strcmp(w->svc.updated_at, w->since)) {
+        snprintf(why, len, "it has not reported to Nova yet (last report of %s %s)", nc->host,
+                 w->since[0] ? w->since : "never");
     } else {
         snprintf(why, len, "Nova reports the service of %s down (last report %s)", nc->host,
-                 svc->updated_at[0] ? svc->updated_at : "never");
+                 w->svc.updated_at[0] ? w->svc.updated_at : "never");
     }
 }
 
-/* After the spawn: wait until Nova reports the service up, clearing forced_down when it may. */
+/* The service's updated_at now ("" when Nova has no service for the host yet). */
+static void
+nc_updated_at(struct nc *nc, char *out, size_t len)
+{
+    struct lb_nova_service svc;
+    struct lb_os_err err = {0};
+
+    out[0] = '\0';
+    if (lb_nova_service_get(nc->os, nc->host, &svc, &err) == 0) {
+        snprintf(out, len, "%s", svc.updated_at);
+    }
+}
+
+/*
+ * After the spawn: wait until the new nova-compute has reported to Nova (the
+ * service's updated_at moved) and Nova reports it up, clearing forced_down as
+ * soon as Nova accepts. "up" alone is not enough: Nova says up for
+ * service_down_time after the last report of the previous nova-compute.
+ */
 static int
-nc_wait_up(struct nc *nc, pid_t pid)
+nc_wait_up(struct nc *nc, pid_t pid, const char *since)
 {
     const char *log = lb_param_str(nc->ctx, "log");
     long long t0 = lb_now_ms();
-    struct lb_nova_service svc;
-    struct lb_os_err err = {0}, ferr = {0};
+    struct nc_wait w;
     char why[1200], last[400];
-    int rc;
 
+    memset(&w, 0, sizeof(w));
+    snprintf(w.since, sizeof(w.since), "%s", since);
     for (;;) {
         if (!lb_process_alive(pid)) {
             nc_last_line(log, last, sizeof(last));
@@ -865,16 +894,18 @@ nc_wait_up(struct nc *nc, pid_t pid)
                            last[0] ? ": " : "", last, log);
             return LB_OCF_ERR_GENERIC;
         }
-        rc = lb_nova_service_get(nc->os, nc->host, &svc, &err);
-        if (rc == 0 && svc.forced_down && nc_clear_forced_down(nc, &svc, &ferr) == 0) {
-            svc.forced_down = false; /* "up" comes with the next answer */
-        }
-        if (rc == 0 && svc.up && !svc.forced_down) {
+        w.get_rc = lb_nova_service_get(nc->os, nc->host, &w.svc, &w.err);
+        if (w.get_rc == 0 && w.svc.forced_down && nc_clear_forced_down(nc, &w.svc, &w.force) == 0) {
+            /* our change moved updated_at too: only a later one is a report */
+            nc_updated_at(nc, w.since, sizeof(w.since));
+            w.svc.forced_down = false;
+        } else if (w.get_rc == 0 && w.svc.up && !w.svc.forced_down &&
+                   strcmp(w.svc.updated_at, w.since)) {
             lb_info("nova-compute on %s is up in Nova after %lld ms", nc->host, lb_now_ms() - t0);
             return LB_OCF_SUCCESS;
         }
         if (lb_ctx_time_left_ms(nc->ctx, nc_reserve_ms(nc->ctx)) < NC_POLL_MS) {
-            nc_why_not_up(nc, rc, &svc, &ferr, why, sizeof(why));
+            nc_why_not_up(nc, &w, why, sizeof(why));
             lb_exit_reason("nova-compute (PID %d) runs, but after %lld s %s", (int)pid,
                            (lb_now_ms() - t0) / 1000, why);
             return LB_OCF_ERR_GENERIC;
@@ -890,6 +921,7 @@ nc_start(struct lb_ctx *ctx)
 {
     struct nc nc = {.ctx = ctx};
     enum nc_evac seen = NC_EVAC_NONE;
+    char since[64];
     pid_t pid;
     int rc;
 
@@ -901,9 +933,12 @@ nc_start(struct lb_ctx *ctx)
         lb_info("nova-compute (PID %d) is already running", (int)pid);
         goto out;
     }
-    if ((rc = nc_recover(&nc, &seen)) != LB_OCF_SUCCESS ||
-        (rc = nc_spawn(&nc, &pid)) != LB_OCF_SUCCESS ||
-        (rc = nc_wait_up(&nc, pid)) != LB_OCF_SUCCESS) {
+    if ((rc = nc_recover(&nc, &seen)) != LB_OCF_SUCCESS) {
+        goto out;
+    }
+    nc_updated_at(&nc, since, sizeof(since));
+    if ((rc = nc_spawn(&nc, &pid)) != LB_OCF_SUCCESS ||
+        (rc = nc_wait_up(&nc, pid, since)) != LB_OCF_SUCCESS) {
         goto out;
     }
     if (seen != NC_EVAC_NONE) {
@@ -994,6 +1029,13 @@ nc_monitor_nova(struct nc *nc, pid_t pid)
         return LB_OCF_SUCCESS;
     }
     if (!svc.up) {
+        /* forced_down is only reported from 2.11: ask again to say why (this is rare) */
+        struct lb_nova_service again;
+
+        if (lb_os_nova_negotiate(nc->os, NC_NOVA_MIN, NC_NOVA_MAX, &err) == 0 &&
+            lb_nova_service_get(nc->os, nc->host, &again, &err) == 0) {
+            svc = again;
+        }
         lb_exit_reason("nova-compute (PID %d) runs, but Nova reports the service of %s down%s "
                        "(last report %s)",
                        (int)pid, nc->host, svc.forced_down ? " (forced down)" : "",
