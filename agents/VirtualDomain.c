@@ -308,7 +308,13 @@ vd_monitor_connected(struct lb_ctx *ctx)
 static bool
 vd_surely_not_here(void)
 {
-    if (!lb_virt_uri_is_local(vd_state.uri) || lb_virt_domain_has_process(vd_state.name)) {
+    const char *uri = vd_state.uri ? vd_state.uri : "qemu:///system";
+
+    /* Only QEMU domains are processes one can look for. */
+    if (strncmp(uri, "qemu:", 5) && strncmp(uri, "qemu+", 5)) {
+        return false;
+    }
+    if (!lb_virt_uri_is_local(uri) || lb_virt_domain_has_process(vd_state.name)) {
         return false;
     }
     lb_info("libvirtd at %s does not answer, and no process of domain %s runs on this node",
