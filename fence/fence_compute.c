@@ -210,19 +210,11 @@ fc_prepare(struct lb_fence *f)
 
 /* ------------------------------------------------------------ Nova session */
 
-static long
-fc_seconds(const struct lb_fence *f, const char *name, long fallback_ms)
-{
-    long s = lb_fence_opt_int(f, name, 0);
-
-    return s > 0 ? s * 1000 : fallback_ms;
-}
-
 static void
 fc_auth(const struct lb_fence *f, struct lb_os_auth *a)
 {
     const char *region = lb_fence_opt(f, "region_name");
-    long shell = fc_seconds(f, "shell_timeout", FC_HTTP_MAX_MS);
+    long shell = lb_fence_opt_ms(f, "shell_timeout", FC_HTTP_MAX_MS);
 
     memset(a, 0, sizeof(*a));
     a->auth_url = lb_fence_opt(f, "auth_url");
@@ -233,7 +225,7 @@ fc_auth(const struct lb_fence *f, struct lb_os_auth *a)
     a->project_domain = lb_fence_opt(f, "project_domain");
     a->region = fc_empty(region) ? NULL : region;
     a->interface = lb_fence_opt(f, "endpoint_type");
-    a->http.connect_timeout_ms = fc_seconds(f, "login_timeout", 0);
+    a->http.connect_timeout_ms = lb_fence_opt_ms(f, "login_timeout", 0);
     a->http.timeout_ms = shell < FC_HTTP_MAX_MS ? shell : FC_HTTP_MAX_MS;
     a->http.deadline_ms = FC_HTTP_MAX_MS;
     a->http.retries = -1;
@@ -573,7 +565,7 @@ fc_update(struct fc *fc, json_t *mine, bool down)
 static int
 fc_wait_nova_down(struct lb_fence *f, const char *plug)
 {
-    long timeout = fc_seconds(f, "power_timeout", 0);
+    long timeout = lb_fence_opt_ms(f, "power_timeout", 0);
     long long deadline = timeout ? lb_now_ms() + timeout : 0;
     enum lb_fence_power p = LB_FENCE_POWER_ON;
 
@@ -690,7 +682,7 @@ static int
 fc_wait_evacuations(struct lb_fence *f, const char *plug)
 {
     struct fc *fc = fc_of(f);
-    long timeout = fc_seconds(f, "shell_timeout", 0);
+    long timeout = lb_fence_opt_ms(f, "shell_timeout", 0);
     long long deadline = timeout ? lb_now_ms() + timeout : 0;
     bool warned = false, said = false;
 

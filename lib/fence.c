@@ -26,6 +26,7 @@
 #define LB_FENCE_MAX_OPTS    96
 #define LB_FENCE_SCRIPT_MS   30000L /* password script time limit */
 #define LB_FENCE_MIN_POLL_MS 200L
+#define LB_FENCE_MAX_SECONDS (366L * 24 * 3600) /* longer is no limit at all */
 
 /* ------------------------------------------------------------ option tables */
 
@@ -471,6 +472,17 @@ lb_fence_opt_int(const struct lb_fence *f, const char *name, long fallback)
     long v;
 
     return lb_fence_parse_int(lb_fence_opt(f, name), &v) ? v : fallback;
+}
+
+long
+lb_fence_opt_ms(const struct lb_fence *f, const char *name, long fallback_ms)
+{
+    long s = lb_fence_opt_int(f, name, 0);
+
+    if (s <= 0) {
+        return fallback_ms;
+    }
+    return s < LB_FENCE_MAX_SECONDS ? s * 1000 : LB_FENCE_MAX_SECONDS * 1000L;
 }
 
 static int
@@ -1215,15 +1227,16 @@ static void
 lb_fence_delay(struct lb_fence *f, long long start_ms)
 {
     const char *a = lb_fence_action(f);
-    long delay = lb_fence_opt_int(f, "delay", 0);
+    long delay = lb_fence_opt_ms(f, "delay", 0);
     long left;
 
     if (delay <= 0 || (strcmp(a, "off") && strcmp(a, "reboot"))) {
         return;
     }
-    left = delay * 1000 - (long)(lb_now_ms() - start_ms);
+    left = delay - (long)(lb_now_ms() - start_ms);
     if (left > 0) {
-        lb_fence_log(LOG_INFO, "Delay %ld second(s) before logging in to the fence device", delay);
+        lb_fence_log(LOG_INFO, "Delay %ld second(s) before logging in to the fence device",
+                     delay / 1000);
         lb_sleep_ms(left);
     }
 }
@@ -1261,20 +1274,12 @@ lb_fence_logging_end(void)
 
 /* ------------------------------------------------------------ power actions */
 
-static long
-lb_fence_seconds_ms(const struct lb_fence *f, const char *name)
-{
-    long s = lb_fence_opt_int(f, name, 0);
-
-    return s > 0 ? s * 1000 : 0;
-}
-
 /* Poll status until it is @want; power_timeout 0 means until the fencer gives up. */
 static bool
 lb_fence_wait_power(struct lb_fence *f, const char *plug, enum lb_fence_power want)
 {
-    long timeout = lb_fence_seconds_ms(f, "power_timeout");
-    long sleep_ms = lb_fence_seconds_ms(f, "stonith_status_sleep");
+    long timeout = lb_fence_opt_ms(f, "power_timeout", 0);
+    long sleep_ms = lb_fence_opt_ms(f, "stonith_status_sleep", 0);
     long long deadline = timeout ? lb_now_ms() + timeout : 0;
 
     if (sleep_ms < LB_FENCE_MIN_POLL_MS) {
@@ -1324,7 +1329,7 @@ lb_fence_set(struct lb_fence *f, bool on, int attempts, bool quiet)
         if (rc != 0) {
             return rc;
         }
-        lb_sleep_ms(lb_fence_seconds_ms(f, "power_wait"));
+        lb_sleep_ms(lb_fence_opt_ms(f, "power_wait", 0));
         if (!a->status || lb_fence_wait_power(f, plug, want)) {
             if (!quiet) {
                 printf("Success: Powered %s\n", on ? "ON" : "OFF");
@@ -1333,6 +1338,15 @@ lb_fence_set(struct lb_fence *f, bool on, int attempts, bool quiet)
         }
     }
     return on ? LB_FENCE_EC_WAITING_ON : LB_FENCE_EC_WAITING_OFF;
+}
+
+/* retry_on, within reason (fencing.py takes any integer). */
+static int
+lb_fence_retry_on(const struct lb_fence *f)
+{
+    long n = lb_fence_opt_int(f, "retry_on", 1);
+
+    return n < 0 ? 0 : n > 100 ? 100 : (int)n;
 }
 
 static int
@@ -1348,7 +1362,7 @@ lb_fence_reboot(struct lb_fence *f)
     if (rc != 0) {
         return rc;
     }
-    if (lb_fence_set(f, true, (int)lb_fence_opt_int(f, "retry_on", 1), true) != 0) {
+    if (lb_fence_set(f, true, lb_fence_retry_on(f), true) != 0) {
         lb_fence_log(LOG_ERR, "Timed out waiting to power ON"); /* fenced all the same */
     }
     printf("Success: Rebooted\n");
@@ -1382,7 +1396,7 @@ lb_fence_dispatch(struct lb_fence *f, int *exit_code)
         return lb_fence_set(f, false, 1, false);
     }
     if (!strcmp(a, "on")) {
-        return lb_fence_set(f, true, 1 + (int)lb_fence_opt_int(f, "retry_on", 1), false);
+        return lb_fence_set(f, true, 1 + lb_fence_retry_on(f), false);
     }
     if (!strcmp(a, "reboot")) {
         return lb_fence_reboot(f);

@@ -258,6 +258,12 @@ START_TEST(stdin_defaults_and_overrides)
     ck_assert_ptr_null(lb_fence_plug(f));
     ck_assert_ptr_null(lb_fence_opt(f, "no_such_option"));
     ck_assert_int_eq(lb_fence_opt_int(f, "power_timeout", -1), 20);
+    ck_assert_int_eq(lb_fence_opt_ms(f, "power_timeout", -1), 20000);
+    ck_assert_int_eq(lb_fence_opt_ms(f, "delay", -1), -1); /* 0: the fallback */
+    lb_fence_opt_set(f, "delay", "9223372036854775807");
+    ck_assert_int_eq(lb_fence_opt_ms(f, "delay", -1), 366L * 24 * 3600 * 1000);
+    lb_fence_opt_set(f, "delay", "-5");
+    ck_assert_int_eq(lb_fence_opt_ms(f, "delay", -1), -1);
     ck_assert_int_eq(lb_fence_opt_set(f, "no_such_option", "x"), -ENOENT);
     lb_fence_free(f);
 }

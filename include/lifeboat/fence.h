@@ -140,6 +140,9 @@ bool lb_fence_opt_bool(const struct lb_fence *f, const char *name);
 /** Integer value of option @name, or @fallback if unset or not a number. */
 long lb_fence_opt_int(const struct lb_fence *f, const char *name, long fallback);
 
+/** A seconds option in milliseconds (at most a year), or @fallback_ms if unset or not above 0. */
+long lb_fence_opt_ms(const struct lb_fence *f, const char *name, long fallback_ms);
+
 /** Set option @name to @value (NULL: unset). Returns 0 or -ENOENT for an unknown name. */
 int lb_fence_opt_set(struct lb_fence *f, const char *name, const char *value);
 
