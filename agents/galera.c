@@ -178,7 +178,7 @@ struct galera {
     const char *address, *binary, *config, *datadir, *user, *group, *log, *pid, *socket;
     char grastate[PATH_MAX];
     char uuid[LB_WSREP_UUID_LEN + 1]; /* cluster state UUID once the server arrived */
-    char recover_error[256];          /* the last [ERROR] of a failed --wsrep-recover */
+    char recover_error[256];          /* the first [ERROR] of a failed --wsrep-recover */
 };
 
 static struct galera g;
@@ -998,7 +998,7 @@ choose(const struct candidate *c, size_t n, const struct lb_nodes *view)
  * Choose the node that bootstraps a new Primary Component, once every
  * reachable member has reported: one marked safe to bootstrap, else the
  * highest seqno (preferring nodes that had a grastate.dat). Marks it with
- * "<rsc>-bootstrap" and a promotion score.
+ * "<rsc>-bootstrap" and a promotion score, and takes the score from the others.
  */
 static void
 elect_bootstrap_node(void)
@@ -1033,6 +1033,14 @@ elect_bootstrap_node(void)
         lb_info("Promoting %s to be our bootstrap node (seqno %s)", best->node, seq);
         attr_set(best->node, "bootstrap", "true");
         score_set(best->node);
+        /* No Primary Component runs: nobody else may be promoted (a score left
+           from a monitor that saw one would make Pacemaker promote a joiner). */
+        for (size_t i = 0; i < n; i++) {
+            if (&c[i] != best) {
+                score_clear(c[i].node);
+                attr_clear(c[i].node, "bootstrap");
+            }
+        }
     }
     if (have_view) {
         lb_nodes_free(&view);
@@ -1045,6 +1053,16 @@ out:
 }
 
 /* ------------------------------------------------------------ server command lines */
+
+/* Our environment without the agent's parameters (check_passwd) for the server
+   and its tools; NULL (inherit) only if out of memory. */
+static char **
+child_env(void)
+{
+    static const char *const drop[] = {"OCF_RESKEY_", NULL};
+
+    return lb_env_filter(drop, NULL);
+}
 
 /* An argv under construction: pointers into @buf or to static/owned strings. */
 struct args {
@@ -1139,7 +1157,7 @@ run_recover(const char *extra)
     struct lb_proc_result res;
     long left = lb_ctx_time_left_ms(g.ctx, lb_ctx_watchdog_margin_ms(g.ctx) + 1000);
     struct args a;
-    char *text = NULL;
+    char *text = NULL, **envp;
     int fd = mkstemp(tmp);
 
     if (fd < 0) {
@@ -1156,13 +1174,16 @@ run_recover(const char *extra)
     if (extra != NULL) {
         args_add(&a, extra);
     }
-    if (lb_proc_run(a.v, NULL, NULL, left == LONG_MAX ? 120000 : left, &res) == 0) {
+    envp = child_env();
+    if (lb_proc_run(a.v, (const char *const *)envp, NULL, left == LONG_MAX ? 120000 : left, &res) ==
+        0) {
         if (res.timed_out) {
             lb_err("%s --wsrep-recover timed out", g.binary);
         }
         lb_proc_result_free(&res);
         text = recover_log_text(tmp);
     }
+    lb_argv_free(envp);
     unlink(tmp);
     return text;
 }
@@ -1194,9 +1215,8 @@ recover_position(char uuid[LB_WSREP_UUID_LEN + 1], long long *seqno, bool *rollb
     if (!found) {
         char *e = NULL;
 
-        for (char *p = text ? strstr(text, "[ERROR]") : NULL; p; p = strstr(p + 1, "[ERROR]")) {
-            e = p;
-        }
+        /* the first error says why; the last one is usually "Aborting" */
+        e = text ? strstr(text, "[ERROR]") : NULL;
         snprintf(g.recover_error, sizeof(g.recover_error), "%.*s", e ? (int)strcspn(e, "\n") : 0,
                  e ? e : "");
     }
@@ -1340,7 +1360,11 @@ install_db(uid_t uid, gid_t gid)
         /* no replication while bootstrapping the system tables (rsync SST would object) */
         const char *argv[] = {tool, a[0], a[1], a[2], "--wsrep-on=OFF", NULL};
 
-        rc = lb_proc_run(argv, NULL, NULL, left == LONG_MAX ? 120000 : left, &res);
+        char **envp = child_env();
+
+        rc = lb_proc_run(argv, (const char *const *)envp, NULL, left == LONG_MAX ? 120000 : left,
+                         &res);
+        lb_argv_free(envp);
     }
     if (rc < 0 || res.status != 0) {
         lb_exit_reason("Initialization failed: %d %s", rc < 0 ? rc : res.status,
@@ -1657,7 +1681,13 @@ server_start(enum galera_mode mode, const char *position)
     }
     lb_info("starting %s (%s%s%s)", g.binary, mode == GALERA_BOOTSTRAP ? "new cluster" : "join",
             *position ? " from " : "", position);
-    err = lb_daemon_spawn(a.v, &pid);
+    {
+        char **envp = child_env();
+        struct lb_daemon_opts o = {.envp = (const char *const *)envp};
+
+        err = lb_daemon_spawn_opts(a.v, &o, &pid, NULL);
+        lb_argv_free(envp);
+    }
     lb_argv_free(extra);
     if (err < 0) {
         lb_exit_reason("cannot start %s: %s", g.binary, strerror(-err));
