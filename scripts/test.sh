@@ -60,6 +60,8 @@ stage distcheck make -C "$top/build" distcheck
 	stage simulate env LB_BUILD_DIR="$top/build" heartbeat-tests/simulate/run.sh
 [ -x heartbeat-tests/nova/selftest.sh ] &&
 	stage nova heartbeat-tests/nova/selftest.sh
+[ -x heartbeat-tests/fence/nova.sh ] &&
+	stage fence-nova env FENCE_COMPUTE="$top/build/fence/fence_compute" heartbeat-tests/fence/nova.sh
 [ -x heartbeat-tests/bench/virtualdomain.sh ] &&
 	stage bench env AGENT_LB="$top/build/agents/VirtualDomain" heartbeat-tests/bench/virtualdomain.sh
 
