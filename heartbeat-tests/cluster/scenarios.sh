@@ -258,7 +258,9 @@ scenario_move() {
 		test "$(cmos_read "$src" 4)" = "$marker"
 
 	t0=$(now_ms)
-	q pcs resource move "$VM" "$dst" >"$TMP/move.log" 2>&1 &
+	# pcs waits for the move and removes its constraint: allow it more than q's 15 s,
+	# its Python start-up alone takes seconds on a loaded machine.
+	"$C" exec "$(query_node "")" timeout 90 pcs resource move "$VM" "$dst" >"$TMP/move.log" 2>&1 &
 	local pcs_pid=$! t_run=""
 	while [ "$(since "$t0")" -lt 90000 ]; do
 		if [ -z "$t_run" ] && [ "$(vm_state "$dst")" = "running (migrated)" ]; then t_run=$(since "$t0"); fi
