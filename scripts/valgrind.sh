@@ -7,7 +7,7 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build}
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
-	--trace-children=yes --suppressions="$top/heartbeat-tests/unit/pacemaker.supp")
+	--trace-children=yes --child-silent-after-fork=yes --suppressions="$top/heartbeat-tests/unit/pacemaker.supp")
 rc=0
 
 for t in "$build"/heartbeat-tests/unit/test_*; do
