@@ -431,9 +431,10 @@ nc_connect(struct nc *nc, bool negotiate, struct lb_os_err *err)
     };
     const char *max = NC_NOVA_MAX;
 
-    a.http.timeout_ms = nc_clamp(ctx->timeout_ms / 4, 2000, 30000);
+    /* A monitor makes two requests in a row: each may take 2/5 of its timeout. */
+    a.http.timeout_ms = nc_clamp(ctx->timeout_ms * 2 / 5, 2000, 30000);
     a.http.connect_timeout_ms = nc_clamp(a.http.timeout_ms, 1000, 5000);
-    a.http.deadline_ms = nc_clamp(ctx->timeout_ms / 3, 3000, 60000);
+    a.http.deadline_ms = nc_clamp(ctx->timeout_ms * 2 / 5, 3000, 60000);
     a.http.retries = -1;
     a.http.insecure = lb_param_bool(ctx, "insecure");
     nc->os = lb_os_login(&a, err);
