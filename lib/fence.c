@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "lifeboat/fence.h"
+#include "lifeboat/meta.h"
 #include "lifeboat/log.h"
 #include "lifeboat/ocf.h"
 #include "lifeboat/proc.h"
@@ -845,33 +846,6 @@ lb_fence_parse_argv(struct lb_fence *f, int argc, char **argv)
 
 /* ------------------------------------------------------------ metadata and usage */
 
-static void
-lb_fence_xml(FILE *out, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", out);
-            break;
-        case '>':
-            fputs("&gt;", out);
-            break;
-        case '&':
-            fputs("&amp;", out);
-            break;
-        case '"':
-            fputs("&quot;", out);
-            break;
-        case '\'':
-            fputs("&apos;", out);
-            break;
-        default:
-            fputc(*s, out);
-            break;
-        }
-    }
-}
-
 /* "-l, --username=[name]": fencing.py's getopt "mixed" text. */
 static void
 lb_fence_mixed(const struct lb_fence_opt *o, char *buf, size_t len)
@@ -912,7 +886,7 @@ lb_fence_meta_content(FILE *out, const struct lb_fence_opt *o, const char *dflt)
     fprintf(out, "\t\t<content type=\"%s\"", lb_fence_content_type(o->type));
     if (dflt) {
         fputs(" default=\"", out);
-        lb_fence_xml(out, dflt);
+        lb_xml_escape(out, dflt);
         fputc('"', out);
     }
     if (o->type != LB_FOPT_SELECT || !o->choices) {
@@ -922,7 +896,7 @@ lb_fence_meta_content(FILE *out, const struct lb_fence_opt *o, const char *dflt)
     fputs(">\n", out);
     for (int i = 0; o->choices[i]; i++) {
         fputs("\t\t\t<option value=\"", out);
-        lb_fence_xml(out, o->choices[i]);
+        lb_xml_escape(out, o->choices[i]);
         fputs("\" />\n", out);
     }
     fputs("\t\t</content>\n", out);
@@ -936,22 +910,22 @@ lb_fence_meta_param(FILE *out, const struct lb_fence_opt *o, const char *dflt, c
     bool old = o->obsoletes && name == o->obsoletes;
 
     fputs("\t<parameter name=\"", out);
-    lb_fence_xml(out, name);
+    lb_xml_escape(out, name);
     fprintf(out, "\" unique=\"0\" required=\"%d\"", o->required ? 1 : 0);
     if (old) {
         fputs(" deprecated=\"1\"", out);
     } else if (o->obsoletes) {
         fputs(" obsoletes=\"", out);
-        lb_fence_xml(out, o->obsoletes);
+        lb_xml_escape(out, o->obsoletes);
         fputc('"', out);
     }
     fputs(">\n\t\t<getopt mixed=\"", out);
     lb_fence_mixed(o, mixed, sizeof(mixed));
-    lb_fence_xml(out, mixed);
+    lb_xml_escape(out, mixed);
     fputs("\" />\n", out);
     lb_fence_meta_content(out, o, dflt);
     fputs("\t\t<shortdesc lang=\"en\">", out);
-    lb_fence_xml(out, o->shortdesc ? o->shortdesc : o->name);
+    lb_xml_escape(out, o->shortdesc ? o->shortdesc : o->name);
     fputs("</shortdesc>\n\t</parameter>\n", out);
 }
 
@@ -991,13 +965,13 @@ lb_fence_metadata_print(const struct lb_fence_agent *agent, FILE *out)
         return -ENOMEM;
     }
     fputs("<?xml version=\"1.0\" ?>\n<resource-agent name=\"", out);
-    lb_fence_xml(out, agent->name);
+    lb_xml_escape(out, agent->name);
     fputs("\" shortdesc=\"", out);
-    lb_fence_xml(out, agent->shortdesc);
+    lb_xml_escape(out, agent->shortdesc);
     fputs("\" >\n<longdesc>", out);
-    lb_fence_xml(out, agent->longdesc ? agent->longdesc : agent->shortdesc);
+    lb_xml_escape(out, agent->longdesc ? agent->longdesc : agent->shortdesc);
     fputs("</longdesc>\n<vendor-url>", out);
-    lb_fence_xml(out, agent->vendor_url ? agent->vendor_url : "");
+    lb_xml_escape(out, agent->vendor_url ? agent->vendor_url : "");
     fputs("</vendor-url>\n<parameters>\n", out);
     for (int i = 0; i < f->n; i++) {
         if (f->opts[i]->obsoletes) {

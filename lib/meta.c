@@ -11,9 +11,8 @@
 
 #include "lifeboat/meta.h"
 
-/* Write @s with XML special characters escaped. */
-static void
-lb_xml_text(FILE *out, const char *s)
+void
+lb_xml_escape(FILE *out, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
@@ -53,9 +52,9 @@ static void
 lb_meta_desc(FILE *out, const char *indent, const char *longdesc, const char *shortdesc)
 {
     fprintf(out, "%s<longdesc lang=\"en\">\n", indent);
-    lb_xml_text(out, longdesc ? longdesc : shortdesc);
+    lb_xml_escape(out, longdesc ? longdesc : shortdesc);
     fprintf(out, "\n%s</longdesc>\n%s<shortdesc lang=\"en\">", indent, indent);
-    lb_xml_text(out, shortdesc);
+    lb_xml_escape(out, shortdesc);
     fputs("</shortdesc>\n", out);
 }
 
@@ -64,12 +63,12 @@ static void
 lb_meta_param_longdesc(FILE *out, const struct lb_param *p)
 {
     fputs("    <longdesc lang=\"en\">\n", out);
-    lb_xml_text(out, p->longdesc ? p->longdesc : p->shortdesc);
+    lb_xml_escape(out, p->longdesc ? p->longdesc : p->shortdesc);
     if (p->type == LB_PARAM_ENUM && p->values) {
         fputs(" Allowed values:", out);
         for (int i = 0; p->values[i]; i++) {
             fputs(i ? ", " : " ", out);
-            lb_xml_text(out, p->values[i]);
+            lb_xml_escape(out, p->values[i]);
         }
         fputc('.', out);
     }
@@ -78,10 +77,10 @@ lb_meta_param_longdesc(FILE *out, const struct lb_param *p)
     }
     if (p->unsupported) {
         fputs(" Not supported by lifeboat yet: ", out);
-        lb_xml_text(out, p->unsupported);
+        lb_xml_escape(out, p->unsupported);
     }
     fputs("\n    </longdesc>\n    <shortdesc lang=\"en\">", out);
-    lb_xml_text(out, p->shortdesc);
+    lb_xml_escape(out, p->shortdesc);
     fputs("</shortdesc>\n", out);
 }
 
@@ -89,11 +88,11 @@ static void
 lb_meta_param(FILE *out, const struct lb_param *p)
 {
     fputs("  <parameter name=\"", out);
-    lb_xml_text(out, p->name);
+    lb_xml_escape(out, p->name);
     fprintf(out, "\" unique=\"%d\" required=\"%d\"", p->unique ? 1 : 0, p->required ? 1 : 0);
     if (p->unique_group) {
         fputs(" unique-group=\"", out);
-        lb_xml_text(out, p->unique_group);
+        lb_xml_escape(out, p->unique_group);
         fputc('"', out);
     }
     if (p->reloadable) {
@@ -104,7 +103,7 @@ lb_meta_param(FILE *out, const struct lb_param *p)
     fprintf(out, "    <content type=\"%s\"", lb_content_type(p->type));
     if (p->dflt) {
         fputs(" default=\"", out);
-        lb_xml_text(out, p->dflt);
+        lb_xml_escape(out, p->dflt);
         fputc('"', out);
     }
     fputs(" />\n  </parameter>\n", out);
