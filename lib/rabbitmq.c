@@ -342,7 +342,7 @@ lb_rmq_judge(const struct lb_rmq_view *view, const char *self, char *why, size_t
                  "%s",
                  self, others, nside, nother, nside == nother ? " (a tie, decided by name)" : "",
                  verdict == LB_RMQ_MAJORITY ? "it keeps running"
-                                            : "it yields and must restart to heal");
+                                            : "it is the minority and must restart to heal");
     }
     lb_argv_free(side);
     return verdict;
