@@ -34,6 +34,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lifeboat/cib.h"
@@ -219,6 +220,8 @@ static int ctl(const char *target, const char *const args[], long timeout_ms, ch
 static char **join_list(void);
 static void attr_set(const char *value);
 static bool attr_is(const char *value);
+static bool attr_cached(pid_t pid);
+static void attr_cache(pid_t pid);
 static long time_left(long reserve_ms);
 static int finish_start(const struct lb_rmq_view *view);
 static int start_loop(void);
@@ -354,8 +357,11 @@ rmq_monitor(struct lb_ctx *ctx)
     lb_rmq_view_free(&view);
     if (rc != LB_OCF_SUCCESS) {
         attr_set(NULL);
-    } else if (!attr_is(r.node)) {
-        attr_set(r.node); /* lost with attrd, or a probe found it running */
+    } else if (!attr_cached(pid)) {
+        if (!attr_is(r.node)) {
+            attr_set(r.node); /* lost with attrd, or a probe found it running */
+        }
+        attr_cache(pid);
     }
     return rc;
 }
@@ -756,6 +762,86 @@ offline_cib(void)
     return f != NULL && *f != '\0';
 }
 
+/*
+ * The monitor's note that the attribute was checked for this very server
+ * (PID and start time): a healthy monitor checks it again only once a
+ * minute, so most monitors talk to neither attrd nor the CIB.
+ */
+#define RMQ_ATTR_RECHECK_S 60
+
+static void
+attr_cache_path(char *buf, size_t len)
+{
+    const char *dir = getenv("HA_RSCTMP");
+
+    snprintf(buf, len, "%s/lifeboat-rabbitmq-cluster-%.200s.attr",
+             dir && *dir == '/' ? dir : "/run/resource-agents", r.ctx->instance);
+    for (char *p = strrchr(buf, '/') + 1; *p; p++) {
+        *p = *p == '/' ? '_' : *p;
+    }
+}
+
+/* The line the note holds for server @pid, or "" when it cannot be made. */
+static void
+attr_cache_line(pid_t pid, char *buf, size_t len)
+{
+    unsigned long long start = 0;
+
+    buf[0] = '\0';
+    if (pid > 0 && r.pcmk && lb_process_starttime(pid, &start) == 0) {
+        snprintf(buf, len, "%ld %llu %.200s %.300s\n", (long)pid, start, r.pcmk, r.node);
+    }
+}
+
+static bool
+attr_cached(pid_t pid)
+{
+    char path[PATH_MAX], want[640], got[640] = "";
+    struct stat sb;
+    FILE *f;
+
+    if (r.pcmk == NULL || !r.attr[0]) {
+        return true; /* no attribute to keep */
+    }
+    attr_cache_path(path, sizeof(path));
+    attr_cache_line(pid, want, sizeof(want));
+    if (!want[0] || stat(path, &sb) < 0 || time(NULL) - sb.st_mtime > RMQ_ATTR_RECHECK_S ||
+        (f = fopen(path, "re")) == NULL) {
+        return false;
+    }
+    if (fgets(got, sizeof(got), f) == NULL) {
+        got[0] = '\0';
+    }
+    fclose(f);
+    return strcmp(got, want) == 0;
+}
+
+/* Note that the attribute is right for server @pid (0: forget the note). */
+static void
+attr_cache(pid_t pid)
+{
+    char path[PATH_MAX], line[640], tmp[PATH_MAX + 8];
+    FILE *f;
+
+    if (r.ctx->instance == NULL) {
+        return;
+    }
+    attr_cache_path(path, sizeof(path));
+    attr_cache_line(pid, line, sizeof(line));
+    if (!line[0]) {
+        unlink(path);
+        return;
+    }
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    if ((f = fopen(tmp, "we")) == NULL) {
+        return;
+    }
+    fputs(line, f);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        unlink(tmp);
+    }
+}
+
 /* Set (@value) or delete (NULL) this node's transient attribute. */
 static void
 attr_set(const char *value)
@@ -764,6 +850,9 @@ attr_set(const char *value)
 
     if (r.pcmk == NULL || !r.attr[0]) {
         return;
+    }
+    if (value == NULL) {
+        attr_cache(0);
     }
     err = offline_cib() ? lb_nodeattrs_set(r.pcmk, r.attr, value, true)
                         : lb_attrd_update(r.pcmk, r.attr, value);
@@ -1705,6 +1794,7 @@ finish_start(const struct lb_rmq_view *view)
 
     forget_departed(view);
     attr_set(r.node);
+    attr_cache(server_pid());
     attr_last_set();
     if ((rc = apply_policy()) != LB_OCF_SUCCESS) {
         return rc;

@@ -203,8 +203,9 @@ ra() {
 	shift 2
 	mapfile -t env < <(params "$nd")
 	t0=$(date +%s%N)
+	mkdir -p "$STATE/n$nd/rsctmp"
 	env -i PATH="$PATH" OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=rabbitmq CIB_file="$CIB" \
-		HA_LOGFACILITY=none HA_LOGFILE="$STATE/n$nd/agent.log" HA_debug=1 \
+		HA_RSCTMP="$STATE/n$nd/rsctmp" HA_LOGFACILITY=none HA_LOGFILE="$STATE/n$nd/agent.log" HA_debug=1 \
 		OCF_RESKEY_CRM_meta_on_node="node$nd" OCF_RESKEY_CRM_meta_clone_max=3 \
 		OCF_RESKEY_CRM_meta_clone_node_max=1 OCF_RESKEY_CRM_meta_notify=true \
 		OCF_RESKEY_CRM_meta_timeout="${TMO[$op]:-20000}" "${env[@]}" "$@" \
