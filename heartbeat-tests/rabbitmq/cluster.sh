@@ -1,0 +1,253 @@
+#!/bin/bash
+# heartbeat-tests/rabbitmq/cluster.sh - ocf:lifeboat:rabbitmq-cluster as a real
+# Pacemaker clone (the reference deployment: notify=true, ordered=true,
+# interleave=true, set_policy ha-all) on the 3-node test cluster of
+# heartbeat-tests/cluster/cluster, with fencing. Every node is its own network
+# namespace (nodeK = 10.99.0.K), so each runs its own RabbitMQ node
+# rabbit@nodeK, epmd and ports; nothing is done by hand but what a real
+# cluster would suffer:
+#
+#   1. the clone forms a 3-node RabbitMQ cluster, the policy is applied;
+#   2. node2 is killed (fenced and powered on again): the other two keep
+#      serving, node2's instance comes back and rejoins;
+#   3. RabbitMQ partition: node3's beam.smp is frozen past net_ticktime and
+#      thawed; monitor finds node3 on the losing side, Pacemaker restarts it,
+#      the partition heals;
+#   4. network partition of node3 (corosync and RabbitMQ): node3 is fenced, the
+#      majority keeps serving; the link comes back and node3 rejoins;
+#   5. full restart (target-role Stopped, then Started): the cluster comes back
+#      with its durable message and its policy.
+#
+# TAP ("ok N - ..."), ending with "N passed, N failed". Needs root.
+#   AGENT=build/agents/rabbitmq-cluster heartbeat-tests/rabbitmq/cluster.sh
+#   LB_KEEP=1   keep the work directory and the cluster state
+set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+AGENT=$(readlink -f "${AGENT:-$top/build/agents/rabbitmq-cluster}")
+export LBT_INSTANCE=${LBT_INSTANCE:-rabbit}
+export LBT_STATE_DIR=${LBT_STATE_DIR:-/tmp/lbt-rabbit-cluster}
+CLUSTER=$top/heartbeat-tests/cluster/cluster
+ALL="node1 node2 node3"
+MEMBERS3="rabbit@node1 rabbit@node2 rabbit@node3"
+
+num=0 pass=0 fail=0 W='' T0=$SECONDS
+
+say() { printf '# [%d s] %s\n' $((SECONDS - T0)) "$*"; }
+ok() { # ok DESCRIPTION COMMAND...
+	local desc=$1
+	shift
+	num=$((num + 1))
+	if "$@"; then
+		pass=$((pass + 1))
+		echo "ok $num - $desc"
+	else
+		fail=$((fail + 1))
+		echo "not ok $num - $desc"
+	fi
+}
+bail() {
+	num=$((num + 1)) fail=$((fail + 1))
+	echo "not ok $num - $*"
+	exit 1
+}
+eventually() { # eventually SECONDS COMMAND...
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 1
+	done
+}
+timed() { # timed LABEL SECONDS COMMAND...: eventually, and say how long it took
+	local label=$1 t=$SECONDS rc
+	shift
+	eventually "$@"
+	rc=$?
+	say "$label: $((SECONDS - t)) s"
+	return $rc
+}
+
+finish() {
+	local rc=$?
+	trap - EXIT INT TERM
+	if [ "${LB_KEEP:-0}" = 1 ] || [ "$fail" -gt 0 ]; then
+		[ -z "$W" ] || say "work directory kept: $W"
+		"$CLUSTER" down --keep >/dev/null 2>&1
+		say "cluster state kept in $LBT_STATE_DIR"
+	else
+		"$CLUSTER" down >/dev/null 2>&1 # kills every process of the nodes: RabbitMQ, epmd
+		[ -z "$W" ] || rm -rf "$W"
+	fi
+	echo "1..$num"
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ] && [ "$rc" -eq 0 ]
+	exit $?
+}
+
+# ---------------------------------------------------------------- prerequisites
+if [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP needs root (namespaces, Pacemaker)"
+	exit 77
+fi
+for t in corosync pacemakerd pcs xmllint curl /usr/lib/rabbitmq/bin/rabbitmq-server; do
+	command -v "$t" >/dev/null || { echo "1..0 # SKIP $t not installed"; exit 77; }
+done
+[ -x "$AGENT" ] || { echo "Bail out! agent $AGENT not built"; exit 99; }
+trap finish EXIT
+trap 'exit 130' INT TERM
+
+W=$(mktemp -d /tmp/lbt-rabbit-cl.XXXXXX)
+chmod 755 "$W"
+say "work directory $W, agent $AGENT"
+if ! "$CLUSTER" up --nodes 3 --agents "$(dirname "$AGENT")" >"$W/cluster-up.log" 2>&1; then
+	cat "$W/cluster-up.log"
+	bail "the test cluster did not come up"
+fi
+say "cluster up"
+in_node() { "$CLUSTER" exec "$@"; }
+cm() { in_node node1 "$@"; }
+
+# ---------------------------------------------------------------- RabbitMQ files
+# Shared by the nodes (as a configuration management tool would hand them
+# out): the cookie, the configuration. The data is per node by name
+# (MNESIA_BASE/rabbit@nodeK); logs and the PID file live in each node's
+# private /run.
+mkdir -p "$W/home" "$W/mnesia"
+echo "lbtrabbit$RANDOM$RANDOM" >"$W/home/.erlang.cookie"
+chmod 400 "$W/home/.erlang.cookie"
+echo '[rabbitmq_management].' >"$W/enabled_plugins"
+cat >"$W/rabbitmq.conf" <<EOF
+listeners.tcp.default = 64001
+management.tcp.port = 64021
+loopback_users = none
+EOF
+: >"$W/env"
+printf 'guest:guest\n' >"$W/creds"
+chmod 600 "$W/creds"
+
+API=http://127.0.0.1:64021
+api() { # api NODE PATH
+	in_node "$1" curl -s -m 5 -u guest:guest "$API$2" 2>/dev/null
+}
+running_members() { # the members node N sees running, sorted
+	api "$1" '/api/nodes?columns=name,running' |
+		python3 -c 'import json,sys; print(" ".join(sorted(n["name"] for n in json.load(sys.stdin) if n["running"])))' 2>/dev/null
+}
+members_are() { [ "$(running_members "$1")" = "$2" ]; }
+all_see() { # all_see NODES MEMBERS: every one of NODES sees MEMBERS running
+	local n
+	for n in $1; do members_are "$n" "$2" || return 1; done
+}
+no_partitions() {
+	local n
+	for n in $ALL; do
+		api "$n" '/api/nodes?columns=partitions' | grep -q '"partitions":\["' && return 1
+	done
+	return 0
+}
+policy_set() { api "$1" /api/policies | grep -q '"name":"ha-all"'; }
+beam_of() { in_node "$1" cat /run/lbt-rabbit/rmq.pid 2>/dev/null | tr -dc 0-9; }
+
+live_node() {
+	local n
+	for n in $ALL; do
+		in_node "$n" crm_mon -1 >/dev/null 2>&1 && { echo "$n"; return 0; }
+	done
+	return 1
+}
+crm_xml() {
+	local ln
+	ln=$(live_node) || return 1
+	in_node "$ln" crm_mon -1 --output-as=xml 2>/dev/null
+}
+started_on() { # nodes where the clone runs, sorted
+	crm_xml | xmllint --xpath "//clone[@id='rabbitmq-clone']/resource[@role='Started' and @failed='false' and @active='true']/node/@name" - 2>/dev/null |
+		grep -o 'name="[^"]*"' | cut -d'"' -f2 | sort | tr '\n' ' ' | sed 's/ $//'
+}
+started_on_is() { [ "$(started_on)" = "$1" ]; }
+stopped_everywhere() { [ -z "$(started_on)" ] && [ -n "$(crm_xml)" ]; }
+failed_ops() { # failed operations of the clone so far
+	crm_xml | xmllint --xpath "count(//failures/failure[starts-with(@op_key,'rabbitmq')])" - 2>/dev/null
+}
+agent_log_has() { # agent_log_has NODE TEXT: in the node's pacemaker.log
+	grep -q -- "$2" "$LBT_STATE_DIR/nodes/$1/log-pacemaker/pacemaker.log" 2>/dev/null
+}
+partition_found() { [ "$(failed_ops)" != "$fails_before" ] || agent_log_has node3 "minority"; }
+healed() { healthy && no_partitions; }
+healthy() { # the clone runs everywhere and every node sees all three running
+	started_on_is "$ALL" && all_see "$ALL" "$MEMBERS3"
+}
+
+queue_put() {
+	in_node node1 curl -s -m 5 -u guest:guest -X PUT -H 'content-type: application/json' \
+		-d '{"durable":true}' "$API/api/queues/%2F/lbt-durable" >/dev/null &&
+		in_node node1 curl -s -m 5 -u guest:guest -X POST -H 'content-type: application/json' \
+			-d '{"properties":{"delivery_mode":2},"routing_key":"lbt-durable","payload":"kept","payload_encoding":"string"}' \
+			"$API/api/exchanges/%2F/amq.default/publish" | grep -q '"routed":true'
+}
+queue_synced() {
+	api node1 '/api/queues/%2F/lbt-durable?columns=synchronised_slave_nodes' | grep -o 'rabbit@node[0-9]' | sort -u | wc -l | grep -qx 2
+}
+queue_kept() { api "$1" '/api/queues/%2F/lbt-durable?columns=messages' | grep -q '"messages":1'; }
+
+# ---------------------------------------------------------------- 1. formation
+say "---- 1. the clone forms the cluster"
+ok "the clone is created with pcs" cm pcs resource create rabbitmq ocf:lifeboat:rabbitmq-cluster \
+	'set_policy=ha-all ^(?!amq\.).* {"ha-mode":"all"}' user=root home="$W/home" \
+	mnesia_base="$W/mnesia" log_base=/run/lbt-rabbit/log pid_file=/run/lbt-rabbit/rmq.pid \
+	config_file="$W/rabbitmq.conf" enabled_plugins_file="$W/enabled_plugins" env_file="$W/env" \
+	node_port=64001 dist_port=64011 epmd_port=64100 ctl_dist_port_min=64150 \
+	mgmt_url=$API mgmt_credentials="$W/creds" erl_args='-kernel net_ticktime 4' \
+	op start timeout=120s op stop timeout=90s op monitor interval=5s timeout=40s \
+	meta notify=true clone ordered=true interleave=true
+ok "the clone runs on all three nodes, each sees three running members" \
+	timed "formation" 300 healthy
+ok "the policy ha-all is applied" policy_set node2
+ok "no failed operation" test "$(failed_ops)" = 0
+
+# ---------------------------------------------------------------- 2. a node killed
+say "---- 2. node2 killed"
+"$CLUSTER" kill node2 >/dev/null 2>&1
+ok "node1 and node3 keep serving, without node2" \
+	timed "survivors settled" 60 all_see "node1 node3" "rabbit@node1 rabbit@node3"
+ok "node2 is fenced, comes back, its instance rejoins" timed "node2 back in the cluster" 300 healthy
+ok "the policy is still there" policy_set node2
+
+# ---------------------------------------------------------------- 3. RabbitMQ partition
+say "---- 3. RabbitMQ partition: node3's beam.smp frozen for 20 s"
+before=$(beam_of node3)
+fails_before=$(failed_ops)
+in_node node3 kill -STOP "$before"
+ok "node1 and node2 see node3 gone" timed "node3 seen gone" 30 all_see "node1 node2" "rabbit@node1 rabbit@node2"
+sleep 12
+in_node node3 kill -CONT "$before"
+ok "monitor finds node3 on the losing side (a failed monitor)" \
+	timed "partition found by monitor" 60 partition_found
+ok "Pacemaker restarted node3's instance, the partition healed" timed "partition healed" 240 healed
+ok "node3 runs a new server" test "$(beam_of node3)" != "$before"
+
+# ---------------------------------------------------------------- 4. network partition
+say "---- 4. network partition of node3"
+"$CLUSTER" partition node3 >/dev/null 2>&1
+ok "node1 and node2 keep serving" timed "majority settled" 90 all_see "node1 node2" "rabbit@node1 rabbit@node2"
+ok "the clone runs on node1 and node2" started_on_is "node1 node2"
+"$CLUSTER" heal >/dev/null 2>&1
+ok "after the link is back, node3 rejoins without any other step" timed "node3 rejoined" 300 healthy
+ok "no node reports a partition" no_partitions
+
+# ---------------------------------------------------------------- 5. full restart
+say "---- 5. full-cluster restart"
+ok "a durable queue with a persistent message" queue_put
+ok "mirrored on the other two nodes" eventually 30 queue_synced
+cm crm_resource --resource rabbitmq-clone --meta --set-parameter target-role --parameter-value Stopped >/dev/null 2>&1
+ok "target-role=Stopped: every instance stops" timed "full stop" 240 stopped_everywhere
+cm crm_resource --resource rabbitmq-clone --meta --set-parameter target-role --parameter-value Started >/dev/null 2>&1
+ok "target-role=Started: the cluster comes back" timed "full start" 360 healthy
+ok "the durable message survived" eventually 30 queue_kept node2
+ok "the policy survived" policy_set node3
+forced=""
+for n in $ALL; do agent_log_has "$n" "force_boot" && forced="$forced $n"; done
+say "nodes that used force_boot over the whole run:${forced:- none}"
+say "failed operations over the whole run: $(failed_ops) (the partition's monitor, the killed node's)"
