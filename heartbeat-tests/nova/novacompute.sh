@@ -187,6 +187,12 @@ ra_env=(PATH="$PATH" OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=nova-compute
 	OCF_RESKEY_password="$password" OCF_RESKEY_tenant_name=admin
 	OCF_RESKEY_config="$conf" OCF_RESKEY_binary="$STATE/bin/nova-compute"
 	OCF_RESKEY_user=root OCF_RESKEY_log="$ntlog" OCF_RESKEY_evacuation_delay=60)
+# an --enable-sanitizers build: its settings reach the agent (env -i drops them otherwise)
+for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+	[ -n "${!v:-}" ] && ra_env+=("$v=${!v}")
+done
+# a recurring monitor, with room for a slow nova-api (2 cores shared with others)
+mon=(OCF_RESKEY_CRM_meta_interval=10000 OCF_RESKEY_CRM_meta_timeout=60000)
 rc=0 t_start=0 t_stop=0
 ra() { # ra AGENT ACTION [VAR=VALUE...]: rc, output in $work/ra.out and ra.err
 	local agent=$1 action=$2
@@ -194,6 +200,7 @@ ra() { # ra AGENT ACTION [VAR=VALUE...]: rc, output in $work/ra.out and ra.err
 	env -i "${ra_env[@]}" "$@" timeout -k 5 700 "$agents/$agent" "$action" \
 		>"$work/ra.out" 2>"$work/ra.err" </dev/null
 	rc=$?
+	cat "$work/ra.err" >>"$work/ra-all.err"
 }
 reason() { sed -n 's/^ocf-exit-reason://p' "$work/ra.err" | head -n 1; }
 is() { # is AGENT ACTION WANT [WORD] [VAR=VALUE...]: exit code WANT, reason containing WORD
@@ -243,7 +250,7 @@ note "start took $t_start s"
 pid=$(nc_pid)
 running_and_up() { alive "$pid" && svc_is up enabled false; }
 check "nova-compute (PID $pid) runs, compute1 up, enabled, not forced down" running_and_up
-check "monitor: running" is NovaCompute monitor 0 "" OCF_RESKEY_CRM_meta_interval=10000
+check "monitor: running" is NovaCompute monitor 0 "" "${mon[@]}"
 start_again() { is NovaCompute start 0 && [ "$(nc_pid)" = "$pid" ]; }
 check "start again: already running, same PID" start_again
 clean_child() {
@@ -257,14 +264,14 @@ check "nova-compute runs with the given config file" grep -qaF -- "$conf" "/proc
 id=$(svc id)
 api PUT "/os-services/$id" '{"forced_down": true}' >/dev/null
 check "monitor: running but forced down in Nova -> error with reason" \
-	is NovaCompute monitor 1 "forced down" OCF_RESKEY_CRM_meta_interval=10000
+	is NovaCompute monitor 1 "forced down" "${mon[@]}"
 api PUT "/os-services/$id" '{"forced_down": false}' >/dev/null
 check "monitor: up again once forced_down is cleared" eventually 30 \
-	is NovaCompute monitor 0 "" OCF_RESKEY_CRM_meta_interval=10000
+	is NovaCompute monitor 0 "" "${mon[@]}"
 
 # A server on compute1, to be evacuated later.
 if osctl wait-hypervisors 120 compute1 compute2 >"$work/hyp.log" 2>&1 &&
-	"$NOVA" openstack --os-compute-api-version 2.74 server create --flavor lbt.tiny \
+	timeout 180 "$NOVA" openstack --os-compute-api-version 2.74 server create --flavor lbt.tiny \
 		--image lbt-raw --nic none --host compute1 --wait -f value -c id vm1 \
 		>"$work/vm1.id" 2>"$work/vm1.err"; then
 	vm=$(tr -d '[:space:]' <"$work/vm1.id")
@@ -336,7 +343,7 @@ if [ -n "$vm" ]; then
 		migration_is completed
 fi
 check "node attribute evacuate removed after the recovery" test -z "$(attr)"
-check "monitor: running" is NovaCompute monitor 0 "" OCF_RESKEY_CRM_meta_interval=10000
+check "monitor: running" is NovaCompute monitor 0 "" "${mon[@]}"
 pid=$(nc_pid)
 
 # valgrind, against the real Keystone, Nova and controller.
@@ -345,7 +352,7 @@ if ldd "$agents/NovaCompute" | grep -q libasan; then
 elif command -v valgrind >/dev/null; then
 	vg=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
 		--suppressions="$top/heartbeat-tests/unit/pacemaker.supp")
-	env -i "${ra_env[@]}" OCF_RESKEY_CRM_meta_interval=10000 "${vg[@]}" \
+	env -i "${ra_env[@]}" "${mon[@]}" "${vg[@]}" \
 		"$agents/NovaCompute" monitor >"$work/vg-monitor.log" 2>&1
 	r1=$?
 	env -i "${ra_env[@]}" "${vg[@]}" "$agents/NovaCompute" start >"$work/vg-start.log" 2>&1
@@ -393,7 +400,7 @@ check "NovaCompute probe: the init system's nova-compute is not its own" is Nova
 
 # Wait mode after an evacuation: Nova refuses to clear forced_down until the
 # init system's nova-compute has cleaned up, so the monitor finishes the job.
-if "$NOVA" openstack --os-compute-api-version 2.74 server create --flavor lbt.tiny \
+if timeout 180 "$NOVA" openstack --os-compute-api-version 2.74 server create --flavor lbt.tiny \
 	--image lbt-raw --nic none --host compute1 --wait -f value -c id vm2 \
 	>"$work/vm2.id" 2>"$work/vm2.err"; then
 	vm=$(tr -d '[:space:]' <"$work/vm2.id")
@@ -474,5 +481,8 @@ check "Pacemaker starts ocf:lifeboat:NovaCompute; compute1 up in Nova" eventuall
 crm_resource --resource nova-compute --set-parameter target-role --meta --parameter-value Stopped >/dev/null 2>&1
 check "Pacemaker stops it" eventually 120 pcmk_stopped
 check "no failed action in the cluster" no_failures
+
+sanitizer_report() { grep -E 'Sanitizer|runtime error:' "$work/ra-all.err" "$work/start-bg.err"; }
+check "no sanitizer report from any agent run" not sanitizer_report
 
 exit 0 # finish runs on EXIT
