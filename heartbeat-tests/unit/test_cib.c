@@ -591,6 +591,11 @@ cib_suite(void)
     TCase *writes = tcase_create("writes");
     TCase *errors = tcase_create("errors");
 
+    /* Each case runs Pacemaker's CIB tools: slow under ASan on a busy machine. */
+    tcase_set_timeout(reads, 120);
+    tcase_set_timeout(writes, 120);
+    tcase_set_timeout(errors, 120);
+
     tcase_add_checked_fixture(reads, setup, teardown);
     tcase_add_test(reads, test_node_attr_transient);
     tcase_add_test(reads, test_node_attr_permanent);
