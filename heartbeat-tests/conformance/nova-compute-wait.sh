@@ -2,6 +2,7 @@
 # Conformance cases of nova-compute-wait, NovaCompute's wait mode (the same
 # binary under another name): the cases of NovaCompute.sh both modes share.
 
+# shellcheck disable=SC2154 # $here comes from run.sh
 # shellcheck source=heartbeat-tests/conformance/NovaCompute.sh
 . "$here/NovaCompute.sh"
 
