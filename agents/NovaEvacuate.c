@@ -179,10 +179,19 @@ ne_rsctmp(void)
 void
 ne_paths(const char *instance, char *pidfile, char *statefile, size_t len)
 {
-    const char *i = instance && *instance ? instance : NE_NAME;
+    char name[128];
+    size_t n = 0;
 
-    snprintf(pidfile, len, "%s/lifeboat-%s-%s.pid", ne_rsctmp(), NE_NAME, i);
-    snprintf(statefile, len, "%s/lifeboat-%s-%s.state", ne_rsctmp(), NE_NAME, i);
+    /* the instance name, made a safe file name (no '/', no leading dot) */
+    for (const char *p = instance && *instance ? instance : NE_NAME; *p && n < sizeof(name) - 1;
+         p++) {
+        bool bad = *p == '/' || (*p == '.' && n == 0) || (unsigned char)*p < 0x20;
+
+        name[n++] = bad ? '_' : *p;
+    }
+    name[n] = '\0';
+    snprintf(pidfile, len, "%s/lifeboat-%s-%s.pid", ne_rsctmp(), NE_NAME, name);
+    snprintf(statefile, len, "%s/lifeboat-%s-%s.state", ne_rsctmp(), NE_NAME, name);
 }
 
 /* What the engine last wrote in its state file. */
@@ -384,6 +393,12 @@ ne_wait_ready(struct lb_ctx *ctx, pid_t pid, const char *statefile)
                            have && st.reason[0] ? st.reason : "it exited (see the log)");
             return code ? code : LB_OCF_ERR_GENERIC;
         }
+        if (have && !strcmp(st.state, "retrying")) {
+            /* Keystone or Nova away: the engine keeps trying on its own */
+            lb_warn("engine %d started, but not logged in yet (%s): it keeps trying", (int)pid,
+                    st.reason);
+            return LB_OCF_SUCCESS;
+        }
         if (lb_ctx_time_left_ms(ctx, lb_ctx_watchdog_margin_ms(ctx) + 1000) <= 0) {
             /* Keystone or Nova slow or away: the engine keeps trying on its own */
             lb_warn("engine %d not ready yet (%s): started anyway; it keeps trying", (int)pid,
@@ -434,9 +449,13 @@ ne_stop_engine(struct lb_ctx *ctx)
     char pidfile[PATH_MAX], statefile[PATH_MAX];
     long wait_ms;
     pid_t pid;
+    int rc;
 
     ne_paths(ctx->instance, pidfile, statefile, sizeof(pidfile));
     pid = ne_engine_pid(pidfile);
+    if (pid == 0 && (rc = lb_params_validate(ctx)) != LB_OCF_SUCCESS) {
+        return rc; /* nothing to stop, and nothing that could have been started */
+    }
     if (pid > 0) {
         kill(pid, SIGTERM);
         wait_ms = lb_ctx_time_left_ms(ctx, lb_ctx_watchdog_margin_ms(ctx) + 2000);
@@ -464,7 +483,11 @@ ne_monitor(struct lb_ctx *ctx)
     struct ne_state st;
     bool have;
     pid_t pid;
+    int rc = lb_params_validate(ctx);
 
+    if (rc != LB_OCF_SUCCESS) {
+        return rc;
+    }
     ne_paths(ctx->instance, pidfile, statefile, sizeof(pidfile));
     pid = ne_engine_pid(pidfile);
     have = ne_read_state(statefile, &st);

@@ -6,7 +6,7 @@
  * The agent hands the engine its configuration, password included, as one
  * JSON object on the engine's stdin (a pipe), never in argv or the
  * environment. The engine reports in its state file (mode 600):
- *   pid=PID  state=starting|ready|fatal  heartbeat=EPOCH  reason=TEXT
+ *   pid=PID  state=starting|retrying|ready|fatal  heartbeat=EPOCH  reason=TEXT
  */
 #ifndef LIFEBOAT_NOVA_EVACUATE_AGENT_H
 #define LIFEBOAT_NOVA_EVACUATE_AGENT_H

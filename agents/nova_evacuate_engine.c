@@ -91,6 +91,7 @@ struct ne_host {
     long long next_ms;
     long long started_ms;
     char progress[256]; /* as last written */
+    long long hold_ms;  /* no request before this (Nova still sees the host up) */
     bool said_up, said_quorum, said_attrd;
 };
 
@@ -620,35 +621,6 @@ ne_resolve(struct ne_engine *e, struct ne_host *h)
     return rc;
 }
 
-/* Whether Nova sees the host's nova-compute as down (1), up (0), or -errno. */
-static int
-ne_service_down(struct ne_engine *e, struct ne_host *h)
-{
-    char enc[768], path[1024];
-    struct lb_os_err err = {0};
-    json_t *reply = NULL, *svc;
-    size_t i;
-    int rc, down = 1;
-
-    ne_urlencode(h->nova, enc, sizeof(enc));
-    snprintf(path, sizeof(path), "/os-services?binary=nova-compute&host=%s", enc);
-    rc = ne_get(e, "compute", path, &reply, &err);
-    if (rc < 0) {
-        lb_warn("cannot read the nova-compute service of %s: %s", h->nova, err.msg);
-        return rc;
-    }
-    json_array_foreach(json_object_get(reply, "services"), i, svc)
-    {
-        const char *state = json_string_value(json_object_get(svc, "state"));
-
-        if (!json_is_true(json_object_get(svc, "forced_down")) && state && strcmp(state, "down")) {
-            down = 0;
-        }
-    }
-    json_decref(reply);
-    return down;
-}
-
 /* Every server on the host (all tenants, paged), into @out (an array). */
 static int
 ne_list_servers(struct ne_engine *e, const struct ne_host *h, json_t *out)
@@ -957,8 +929,8 @@ ne_load_marks(struct ne_host *h)
         return rc;
     }
     if (h->marks.since == 0) {
-        h->marks.since = (long long)time(NULL);
-        return ne_marks_store(h);
+        h->marks.since = (long long)time(NULL); /* stored with the first requests */
+        return 0;
     }
     lb_info("taking over the evacuation of %s: %zu evacuations recorded since %lld", h->node,
             h->marks.n, h->marks.since);
@@ -1131,6 +1103,7 @@ ne_sent(struct ne_engine *e, struct ne_host *h, struct ne_srv *s, int rc,
 
     ne_srv_label(s, label, sizeof(label));
     if (rc == 0) {
+        h->said_up = false;
         lb_info("server %s: evacuation from %s accepted", label, h->nova);
         s->sent = true;
         s->verdict = NE_WAIT;
@@ -1148,8 +1121,12 @@ ne_sent(struct ne_engine *e, struct ne_host *h, struct ne_srv *s, int rc,
     }
     unmark = true; /* Nova answered no: nothing was done */
     if (err->status == 400 && strstr(err->msg, "still in use")) {
-        lb_warn("server %s: Nova still sees %s up; retrying shortly", label, h->nova);
-        s->retry_ms = lb_now_ms() + NE_RETRY_MS;
+        if (!h->said_up) {
+            lb_warn("Nova still sees nova-compute on %s up: waiting for it to be down", h->nova);
+            h->said_up = true;
+        }
+        h->hold_ms = lb_now_ms() + NE_RETRY_MS;
+        s->retry_ms = h->hold_ms;
     } else if (err->status == 404) {
         lb_info("server %s: deleted", label);
         s->exists = false;
@@ -1194,12 +1171,17 @@ ne_send_one(struct ne_engine *e, struct ne_host *h, struct ne_srv *s)
     ne_sent(e, h, s, rc, &err);
 }
 
-/* May evacuations be sent for @h now? Says why not, once. */
+/*
+ * May evacuations be sent for @h now? Not without quorum (says so once), and
+ * not while Nova still sees the host up: the evacuate itself is the check
+ * (HTTP 400, nothing done), which saves a request before the first evacuate.
+ */
 static bool
 ne_may_send(struct ne_engine *e, struct ne_host *h)
 {
-    int down;
-
+    if (lb_now_ms() < h->hold_ms) {
+        return false;
+    }
     if (!ne_quorate(e)) {
         if (!h->said_quorum) {
             lb_warn("this partition has no quorum: holding the evacuation of %s", h->nova);
@@ -1208,15 +1190,7 @@ ne_may_send(struct ne_engine *e, struct ne_host *h)
         return false;
     }
     h->said_quorum = false;
-    down = ne_service_down(e, h);
-    if (down == 0 && !h->said_up) {
-        lb_warn("Nova still sees nova-compute on %s up: waiting for it to be down", h->nova);
-        h->said_up = true;
-    }
-    if (down == 1) {
-        h->said_up = false;
-    }
-    return down == 1;
+    return true;
 }
 
 /* Send up to the free slots: record them all first, then one request each. */
@@ -1253,10 +1227,15 @@ ne_send(struct ne_engine *e, struct ne_host *h, size_t inflight)
         h->said_attrd = false;
     }
     for (size_t i = 0; i < n; i++) {
-        if (ne_stop || !ne_quorate(e)) {
-            lb_warn("%s: %zu recorded evacuations not sent", ne_stop ? "stopping" : "lost quorum",
-                    n - i);
-            break; /* recorded, not sent: the grace period covers them */
+        if (ne_stop || !ne_may_send(e, h)) {
+            /* never sent: their records go (the grace period covers a failure to) */
+            for (size_t j = i; j < n; j++) {
+                ne_marks_del(&h->marks, batch[j]->id);
+            }
+            ne_marks_store(h);
+            lb_info("%s: %zu evacuations of %s not sent now", ne_stop ? "stopping" : "held", n - i,
+                    h->nova);
+            break;
         }
         ne_send_one(e, h, batch[i]);
     }
@@ -1503,14 +1482,20 @@ ne_idle_refresh(struct ne_engine *e)
             return;
         }
     }
-    if (now < e->idle_next) {
+    if (now < e->idle_next || e->scan_now || lb_cib_watch_pending()) {
         return;
     }
-    if (now - e->computes_at >= NE_HOSTS_EVERY_MS) {
-        ne_read_computes(e);
+    e->idle_next = now + NE_RETRY_MS; /* if cut short: again soon */
+    if (now - e->computes_at >= NE_HOSTS_EVERY_MS && ne_read_computes(e) < 0) {
+        return;
     }
-    if (ne_cfg_bool(e, "instance_filtering") && now - e->tags.at >= NE_TAGS_EVERY_MS) {
-        ne_read_tags(e);
+    /* a fencing may have come in meanwhile: it goes first */
+    if (lb_cib_watch_pending()) {
+        return;
+    }
+    if (ne_cfg_bool(e, "instance_filtering") && now - e->tags.at >= NE_TAGS_EVERY_MS &&
+        ne_read_tags(e) < 0) {
+        return;
     }
     e->idle_next = lb_now_ms() + NE_HOSTS_EVERY_MS;
 }
@@ -1571,6 +1556,7 @@ ne_ready(struct ne_engine *e)
     if (rc < 0) {
         lb_warn("%s: retrying in 5 s", e->reason);
         e->login_retry_ms = now + 5000;
+        e->state = "retrying"; /* the agent's start need not wait for it */
         ne_write_state(e);
         return false;
     }
@@ -1747,7 +1733,7 @@ ne_engine_main(void)
 
     if (ne_read_config(&e) < 0) {
         lb_log_init("NovaEvacuate", NULL);
-        lb_err("engine: no configuration on stdin (it is started by the agent)");
+        lb_exit_reason("engine: no configuration on stdin (the agent's start runs the engine)");
         json_decref(e.cfg);
         return LB_OCF_ERR_ARGS;
     }

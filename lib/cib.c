@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -1777,6 +1778,19 @@ bool
 lb_cib_watch_connected(void)
 {
     return watch.connected;
+}
+
+/** True when a notification waits to be dispatched (for callers in a long step). */
+bool
+lb_cib_watch_pending(void)
+{
+    struct pollfd p = {.fd = -1, .events = POLLIN};
+
+    if (!watch.connected || watch.cib == NULL || watch.cib->cmds->inputfd == NULL) {
+        return false;
+    }
+    p.fd = watch.cib->cmds->inputfd(watch.cib);
+    return p.fd >= 0 && poll(&p, 1, 0) > 0;
 }
 
 /** Stop watching and disconnect. */

@@ -62,6 +62,12 @@ int lb_cib_watch_start(const char *const names[], lb_cib_watch_fn fn, void *data
 /** True while the watch is connected to the CIB manager. */
 bool lb_cib_watch_connected(void);
 
+/**
+ * True when a notification waits to be dispatched: a caller in a long step of
+ * optional work can return to the main loop first.
+ */
+bool lb_cib_watch_pending(void);
+
 /** Stop watching and disconnect. */
 void lb_cib_watch_stop(void);
 
