@@ -1267,31 +1267,25 @@ reset_data(void)
 static char **
 running_at_shutdown(void)
 {
-    char path[sizeof(r.mnesia_dir) + 32], *text, **all, **others;
+    char path[sizeof(r.mnesia_dir) + 32], *text, **all;
     size_t n = 0;
 
     snprintf(path, sizeof(path), "%s/nodes_running_at_shutdown", r.mnesia_dir);
     text = lb_read_file(path);
     all = lb_rmq_atom_list(text);
     free(text);
-    if (all == NULL || (others = calloc(1, sizeof(*others))) == NULL) {
-        lb_argv_free(all);
-        return NULL;
-    }
-    for (size_t i = 0; all[i]; i++) {
-        if (strcmp(all[i], r.node) != 0) {
-            others[n++] = all[i];
-            others[n] = NULL;
-            all[i] = r.node; /* moved: not freed below */
-        }
-    }
-    for (size_t i = 0; all[i]; i++) {
-        if (all[i] != r.node) {
+    /* drop this node from the list, in place */
+    for (size_t i = 0; all && all[i]; i++) {
+        if (strcmp(all[i], r.node) == 0) {
             free(all[i]);
+        } else {
+            all[n++] = all[i];
         }
     }
-    free(all);
-    return others;
+    if (all) {
+        all[n] = NULL;
+    }
+    return all;
 }
 
 /* True when Pacemaker knows RabbitMQ node @rmq to be gone: its node is offline or unknown. */
@@ -1818,18 +1812,19 @@ static const struct lb_agent rmq_agent = {
     .name = RMQ_NAME,
     .version = "1.0",
     .shortdesc = "rabbitmq clustered",
-    .longdesc = "Starts cloned rabbitmq cluster instance. NB: note that this RA cannot be "
-                "spawned across a mix of pacemaker and pacemaker-remote nodes. Only on "
-                "pacemaker *or* pacemaker-remote nodes exclusively.\n\n"
-                "Drop-in replacement for ocf:heartbeat:rabbitmq-cluster (same set_policy, same "
-                "node attributes). A starting node joins the RabbitMQ nodes running on the other "
-                "online nodes; it keeps its data, and is reset only when its peers disagree "
-                "with its view of the cluster. After a full-cluster stop, the node that stopped "
-                "last starts at once and the others wait for it, unless Pacemaker knows it to "
-                "be gone (then force_boot). monitor uses the management HTTP API "
-                "(rabbitmqctl without the rabbitmq_management plugin): the node runs, and is "
-                "not on the losing side of a partition. Use notify=true so that stopped nodes "
-                "are forgotten, as with the shell agent.",
+    .longdesc =
+        "Starts cloned rabbitmq cluster instance. NB: note that this RA cannot be "
+        "spawned across a mix of pacemaker and pacemaker-remote nodes. Only on "
+        "pacemaker *or* pacemaker-remote nodes exclusively.\n\n"
+        "Drop-in replacement for ocf:heartbeat:rabbitmq-cluster (same set_policy, same "
+        "node attributes). A starting node joins the RabbitMQ nodes running on the other "
+        "online nodes; it keeps its data, and is reset only when its peers disagree "
+        "with its view of the cluster. After a full-cluster stop, the node that stopped "
+        "last starts at once and the others wait for it, unless Pacemaker knows it to "
+        "be gone or the clone is ordered (then force_boot). monitor uses the management HTTP API "
+        "(rabbitmqctl without the rabbitmq_management plugin): the node runs, and is "
+        "not on the losing side of a partition. Use notify=true so that stopped nodes "
+        "are forgotten, as with the shell agent.",
     .params = rmq_params,
     .actions = rmq_actions,
     .validate = rmq_validate,

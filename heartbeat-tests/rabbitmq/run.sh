@@ -218,7 +218,7 @@ ra() {
 
 # expect WANT[:WORD] DESC N ACTION [VAR=VALUE...]
 expect() {
-	local want=${1%%:*} word="" desc=$2 why=""
+	local want=${1%%:*} word="" desc=$2 why="" nd=$3
 	case $1 in *:*) word=${1#*:} ;; esac
 	shift 2
 	ra "$@"
@@ -234,7 +234,7 @@ expect() {
 	else
 		not_ok "$desc" "$why
 reason: $REASON
-agent log: $(tail -n 5 "$STATE/n$3/agent.log" 2>/dev/null)"
+agent log: $(tail -n 5 "$STATE/n$nd/agent.log" 2>/dev/null)"
 	fi
 }
 
