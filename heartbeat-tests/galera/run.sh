@@ -26,6 +26,7 @@
 #   GALERA_PARTS="manual pacemaker twonode"  parts to run (default: all)
 #   GALERA_CRASHES=10                 full-crash rounds under Pacemaker
 #   LB_KEEP=1                         keep the work directory and the cluster state
+#   LBT_INSTANCE, LBT_STATE_DIR       the cluster harness instance (default: galeraPID)
 set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,8 +34,10 @@ top=$(cd "$here/../.." && pwd)
 AGENT=$(readlink -f "${AGENT:-$top/build/agents/galera}")
 PARTS=${GALERA_PARTS:-manual pacemaker twonode}
 CRASHES=${GALERA_CRASHES:-10}
-export LBT_INSTANCE=${LBT_INSTANCE:-galera}
-export LBT_STATE_DIR=${LBT_STATE_DIR:-/tmp/lbt-galera-cluster}
+# A cluster of our own per run: two runs (a developer's and scripts/test.sh's)
+# must not share namespaces or state.
+export LBT_INSTANCE=${LBT_INSTANCE:-galera$$}
+export LBT_STATE_DIR=${LBT_STATE_DIR:-/tmp/lbt-galera-cluster.$$}
 CLUSTER=$top/heartbeat-tests/cluster/cluster
 PORT=62101 GCOMM=62110 # inside each node's own network namespace
 
@@ -314,9 +317,11 @@ acked_at_least() { [ "$(acked)" -ge "$1" ]; }
 # every acknowledged id is in the table (read on node $1)
 no_commit_lost() {
 	local missing
-	# comm needs the same (lexical) order on both sides
-	sql "$1" "SELECT id FROM lbt.w" | sort >"$W/present"
+	# The acknowledged ids first, then a causal read (wsrep_sync_wait: the
+	# node has applied everything committed anywhere before the SELECT), as
+	# the writer may still be running. comm needs lexical order on both sides.
 	sort "$W/acked" >"$W/acked.sorted"
+	sql "$1" "SET SESSION wsrep_sync_wait=1; SELECT id FROM lbt.w" | sort >"$W/present"
 	missing=$(comm -23 "$W/acked.sorted" "$W/present" | wc -l)
 	[ "$missing" = 0 ] && [ -s "$W/acked.sorted" ] && return 0
 	say "$missing of $(wc -l <"$W/acked.sorted") acknowledged commits missing (first: $(comm -23 "$W/acked.sorted" "$W/present" | head -3 | tr '\n' ' '))"
@@ -357,7 +362,10 @@ part_manual() {
 	ok "a bad boolean: not configured (6)" rc_is 6 1 validate-all OCF_RESKEY_two_node_mode=maybe
 	ok "an unknown action: unimplemented (3)" rc_is 3 1 migrate_to
 	ok "stop of a never-started instance succeeds" rc_is 0 1 stop
-	ok "stop with a broken configuration succeeds" rc_is 0 1 stop OCF_RESKEY_wsrep_cluster_address=
+	ok "stop with a missing datadir succeeds (stops whatever runs)" rc_is 0 1 stop \
+		OCF_RESKEY_datadir="$W/nonexistent"
+	ok "stop without wsrep_cluster_address: not configured (6)" \
+		rc_reason 6 wsrep_cluster_address 1 stop OCF_RESKEY_wsrep_cluster_address=
 
 	# -------------------------------------------------------- first bootstrap
 	ok "probes on all nodes: not running (7)" each 7 probe 1 2 3
