@@ -70,6 +70,8 @@ struct galera {
     char grastate[PATH_MAX];
     char uuid[LB_WSREP_UUID_LEN + 1]; /* cluster state UUID once the server arrived */
     char recover_error[256];          /* the first [ERROR] of a failed --wsrep-recover */
+    struct lb_nodes view;             /* see cluster_view() */
+    bool view_read, have_view;
 };
 
 static struct galera g;
@@ -583,6 +585,9 @@ galera_cleanup(void)
     free(g.gname);
     free(g.rsc);
     lb_argv_free(g.members);
+    if (g.have_view) {
+        lb_nodes_free(&g.view);
+    }
     memset(&g, 0, sizeof(g));
     lb_cib_close();
     lb_mariadb_library_end();
@@ -675,6 +680,17 @@ score_clear(const char *node)
 
 /* ------------------------------------------------------------ cluster view */
 
+/* The cluster's nodes as the CIB shows them, read once per action; NULL if unreadable. */
+static const struct lb_nodes *
+cluster_view(void)
+{
+    if (!g.view_read) {
+        g.view_read = true;
+        g.have_view = lb_nodes_read(&g.view) == 0;
+    }
+    return g.have_view ? &g.view : NULL;
+}
+
 /* Pacemaker name of Galera member @gname (NULL if the map has none). */
 static char *
 pcmk_name(const char *gname)
@@ -706,8 +722,8 @@ pcmk_name(const char *gname)
 static bool
 other_promoted(void)
 {
-    struct lb_nodes view;
-    bool have_view = lb_nodes_read(&view) == 0, found = false;
+    const struct lb_nodes *view = cluster_view();
+    bool found = false;
 
     for (size_t i = 0; !found && g.members && g.members[i]; i++) {
         char *node = pcmk_name(g.members[i]), *uuid = NULL;
@@ -715,7 +731,7 @@ other_promoted(void)
 
         if (node != NULL && strcmp(node, g.node) != 0 &&
             (uuid = attr_get(node, "primary")) != NULL) {
-            n = have_view ? lb_nodes_find(&view, node) : NULL;
+            n = view ? lb_nodes_find(view, node) : NULL;
             found = n == NULL || n->online;
             if (!found) {
                 lb_info("node %s is offline: its Primary Component is gone", node);
@@ -723,9 +739,6 @@ other_promoted(void)
         }
         free(uuid);
         free(node);
-    }
-    if (have_view) {
-        lb_nodes_free(&view);
     }
     return found;
 }
@@ -868,9 +881,9 @@ elect_bootstrap_node(void)
 {
     size_t n = 0;
     struct candidate *c;
-    struct lb_nodes view;
-    bool have_view;
+    const struct lb_nodes *view = cluster_view();
     const struct candidate *best;
+    char *already = NULL;
 
     while (g.members && g.members[n]) {
         n++;
@@ -884,12 +897,15 @@ elect_bootstrap_node(void)
             goto out;
         }
     }
-    have_view = lb_nodes_read(&view) == 0;
     for (size_t i = 0; i < n; i++) {
-        candidate_read(&c[i], have_view ? &view : NULL);
+        candidate_read(&c[i], view);
     }
-    best = choose(c, n, have_view ? &view : NULL);
-    if (best != NULL) {
+    best = choose(c, n, view);
+    /* Marked by an earlier election (every unpromoted monitor holds one): nothing to do. */
+    already = best ? attr_get(best->node, "bootstrap") : NULL;
+    if (already != NULL && strcmp(already, "true") == 0) {
+        lb_debug("%s is already the bootstrap node", best->node);
+    } else if (best != NULL) {
         char seq[32];
 
         snprintf(seq, sizeof(seq), "%lld", best->seqno);
@@ -905,9 +921,7 @@ elect_bootstrap_node(void)
             }
         }
     }
-    if (have_view) {
-        lb_nodes_free(&view);
-    }
+    free(already);
 out:
     for (size_t i = 0; i < n; i++) {
         free(c[i].node);
