@@ -62,6 +62,8 @@ stage distcheck make -C "$top/build" distcheck
 	stage fence-nova env FENCE_COMPUTE="$top/build/fence/fence_compute" heartbeat-tests/fence/nova.sh
 [ -x heartbeat-tests/bench/virtualdomain.sh ] &&
 	stage bench env AGENT_LB="$top/build/agents/VirtualDomain" heartbeat-tests/bench/virtualdomain.sh
+[ -x heartbeat-tests/bench/rabbitmq.sh ] &&
+	stage bench-rabbitmq env AGENT_LB="$top/build/agents/rabbitmq-cluster" heartbeat-tests/bench/rabbitmq.sh
 
 echo
 [ $failed -eq 0 ] || echo "failed stages: ${failed_names[*]}"
