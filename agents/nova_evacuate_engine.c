@@ -51,6 +51,7 @@
 #define NE_PAGE           1000   /* servers per listing page */
 #define NE_TICK_ACTIVE_MS 1000L  /* follow evacuations this often */
 #define NE_RETRY_MS       3000L  /* after a failed call */
+#define NE_LIST_EVERY_MS  5000L  /* list a host's servers again (records: every round) */
 #define NE_SCAN_IDLE_MS   60000L /* re-read the evacuate attribute this often anyway */
 #define NE_HEARTBEAT_MS   5000L
 #define NE_SKEW_S         300     /* Nova's clock vs ours, for telling incidents apart */
@@ -68,6 +69,7 @@ struct ne_srv {
     bool exists;  /* false after a 404 */
     bool on_host; /* in the latest listing of the failed host */
     enum ne_mig mig;
+    enum ne_mig looked;      /* mig when last read on its own */
     bool filtered;           /* not evacuated (policy or tag): never looked at again */
     bool terminal;           /* done, failed or gone: never looked at again */
     enum ne_verdict verdict; /* the latest */
@@ -90,8 +92,9 @@ struct ne_host {
     struct ne_marks marks;
     long long next_ms;
     long long started_ms;
-    char progress[256]; /* as last written */
-    long long hold_ms;  /* no request before this (Nova still sees the host up) */
+    long long listed_ms; /* the host's servers were last listed */
+    char progress[256];  /* as last written */
+    long long hold_ms;   /* no request before this (Nova still sees the host up) */
     bool said_up, said_quorum, said_attrd;
 };
 
@@ -980,6 +983,7 @@ ne_discover(struct ne_engine *e, struct ne_host *h)
         }
     }
     h->listed = true;
+    h->listed_ms = lb_now_ms();
     lb_info("evacuating %s (Nova host %s): %zu servers, %zu of them not evacuable", h->node,
             h->nova, h->n, filtered);
 out:
@@ -987,13 +991,16 @@ out:
     return rc;
 }
 
-/* Later looks: what changed since. */
+/* Later looks: Nova's evacuation records every round (they are what decides a
+   request), the host's servers every NE_LIST_EVERY_MS, and a server as soon as
+   its record says it is finished. */
 static int
 ne_refresh(struct ne_engine *e, struct ne_host *h)
 {
+    bool full = lb_now_ms() - h->listed_ms >= NE_LIST_EVERY_MS;
     json_t *list = json_array(), *doc;
     size_t i;
-    int rc = ne_list_servers(e, h, list);
+    int rc = full ? ne_list_servers(e, h, list) : 0;
 
     if (rc == 0) {
         rc = ne_read_migrations(e, h, false);
@@ -1002,25 +1009,33 @@ ne_refresh(struct ne_engine *e, struct ne_host *h)
         json_decref(list);
         return rc;
     }
-    for (i = 0; i < h->n; i++) {
-        h->srv[i].on_host = false;
-    }
-    json_array_foreach(list, i, doc)
-    {
-        const char *id = json_string_value(json_object_get(doc, "id"));
-        struct ne_srv *s = id ? ne_srv_find(h, id) : NULL;
+    if (full) {
+        h->listed_ms = lb_now_ms();
+        for (i = 0; i < h->n; i++) {
+            h->srv[i].on_host = false;
+        }
+        json_array_foreach(list, i, doc)
+        {
+            const char *id = json_string_value(json_object_get(doc, "id"));
+            struct ne_srv *s = id ? ne_srv_find(h, id) : NULL;
 
-        if (s) {
-            ne_srv_seen(s, doc);
-            s->on_host = true;
+            if (s) {
+                ne_srv_seen(s, doc);
+                s->on_host = true;
+            }
         }
     }
     json_decref(list);
     for (i = 0; i < h->n && !ne_stop; i++) {
         struct ne_srv *s = &h->srv[i];
+        bool finished = (s->mig == NE_MIG_DONE || s->mig == NE_MIG_FAILED) && s->mig != s->looked;
 
-        if (!s->terminal && !s->filtered && !s->on_host && s->exists) {
-            ne_get_server(e, s); /* left the host: where is it now */
+        if (s->terminal || s->filtered || !s->exists) {
+            continue;
+        }
+        if ((full && !s->on_host) || finished) {
+            s->looked = s->mig;
+            ne_get_server(e, s); /* where is it now */
         }
     }
     return 0;
