@@ -250,4 +250,4 @@ ok "the policy survived" policy_set node3
 forced=""
 for n in $ALL; do agent_log_has "$n" "force_boot" && forced="$forced $n"; done
 say "nodes that used force_boot over the whole run:${forced:- none}"
-say "failed operations over the whole run: $(failed_ops) (the partition's monitor, the killed node's)"
+say "failed operations crm_mon lists at the end: $(failed_ops)"
