@@ -46,6 +46,8 @@ stage distcheck make -C "$top/build" distcheck
 	stage libvirt env AGENT="$top/build/agents/VirtualDomain" heartbeat-tests/libvirt/run.sh
 [ -x heartbeat-tests/haproxy/run.sh ] &&
 	stage haproxy env AGENT="$top/build/agents/haproxy" heartbeat-tests/haproxy/run.sh
+[ -x heartbeat-tests/galera/run.sh ] &&
+	stage galera env AGENT="$top/build/agents/galera" heartbeat-tests/galera/run.sh
 [ -x heartbeat-tests/live/attrd.sh ] &&
 	stage attrd env top_builddir="$top/build" heartbeat-tests/live/attrd.sh
 [ -x heartbeat-tests/fence/protocol.sh ] &&
