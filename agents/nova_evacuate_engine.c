@@ -120,6 +120,7 @@ struct ne_engine {
     struct lb_quorum *quorum;
     guint quorum_watch;
     long long quorum_retry_ms;
+    bool quorum_warned;
     GMainLoop *loop;
     guint timer;
     long long timer_due;
@@ -375,9 +376,16 @@ ne_quorum_connect(struct ne_engine *e)
     rc = lb_quorum_open(ne_quorum_changed, e, &e->quorum);
     if (rc < 0) {
         e->quorum_retry_ms = lb_now_ms() + 5000;
-        lb_warn("cannot reach corosync's quorum service (%s): no evacuation until it answers",
-                strerror(-rc));
+        if (!e->quorum_warned) {
+            lb_warn("cannot reach corosync's quorum service (%s): no evacuation until it answers",
+                    strerror(-rc));
+            e->quorum_warned = true;
+        }
         return;
+    }
+    if (e->quorum_warned) {
+        lb_info("connected to corosync's quorum service");
+        e->quorum_warned = false;
     }
     e->quorum_watch =
         g_unix_fd_add(lb_quorum_fd(e->quorum), G_IO_IN | G_IO_ERR | G_IO_HUP, ne_quorum_ready, e);
