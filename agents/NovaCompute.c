@@ -46,6 +46,7 @@
 #include "lifeboat/nova_service.h"
 #include "lifeboat/ocf.h"
 #include "lifeboat/openstack.h"
+#include "lifeboat/os_params.h"
 #include "lifeboat/proc.h"
 #include "lifeboat/process.h"
 
@@ -60,70 +61,9 @@
 
 /* ------------------------------------------------------------ parameters */
 
-static const char *const nc_endpoint_types[] = {"internalURL", "publicURL", "adminURL", "internal",
-                                                "public",      "admin",     NULL};
-
 /* The parameters of both modes first; the ones only NovaCompute has are named in nc_full_only. */
 static const struct lb_param nc_params[] = {
-    {.name = "auth_url",
-     .type = LB_PARAM_STRING,
-     .required = true,
-     .shortdesc = "Authorization URL",
-     .longdesc = "Keystone URL (identity v3, with or without /v3) for connecting to Keystone in "
-                 "admin context, to unfence this host in Nova and to check its nova-compute "
-                 "service."},
-    {.name = "username",
-     .type = LB_PARAM_STRING,
-     .required = true,
-     .shortdesc = "Username",
-     .longdesc = "Username for connecting to Keystone in admin context."},
-    {.name = "password",
-     .type = LB_PARAM_STRING,
-     .required = true,
-     .secret = true,
-     .shortdesc = "Password",
-     .longdesc = "Password for connecting to Keystone in admin context. It goes to Keystone "
-                 "only: never into a command line, nova-compute's environment or a log."},
-    {.name = "tenant_name",
-     .type = LB_PARAM_STRING,
-     .required = true,
-     .shortdesc = "Tenant name",
-     .longdesc = "Tenant (project) name for connecting to Keystone in admin context. Note that "
-                 "with Keystone v3 tenant names are only unique within a domain "
-                 "(project_domain)."},
-    {.name = "user_domain",
-     .type = LB_PARAM_STRING,
-     .dflt = "Default",
-     .shortdesc = "Keystone v3 user domain",
-     .longdesc = "Name of the Keystone domain of username."},
-    {.name = "project_domain",
-     .type = LB_PARAM_STRING,
-     .dflt = "Default",
-     .shortdesc = "Keystone v3 project domain",
-     .longdesc = "Name of the Keystone domain of tenant_name."},
-    {.name = "domain",
-     .type = LB_PARAM_STRING,
-     .shortdesc = "DNS domain",
-     .longdesc = "DNS domain in which hosts live, useful when the cluster uses short names and "
-                 "Nova uses FQDNs. Nova's name of this host (host in nova.conf, else the system's "
-                 "host name, as nova-compute takes it) must be the cluster node's name, its short "
-                 "name, or that short name in this domain: fence_compute and NovaEvacuate map "
-                 "one to the other that way."},
-    {.name = "endpoint_type",
-     .type = LB_PARAM_ENUM,
-     .values = nc_endpoint_types,
-     .shortdesc = "Nova API location (internal, public or admin URL)",
-     .longdesc = "Interface of the Nova endpoint taken from the Keystone catalog. Default: "
-                 "internalURL."},
-    {.name = "region_name",
-     .type = LB_PARAM_STRING,
-     .shortdesc = "Region name",
-     .longdesc = "Region of the Nova endpoint in the catalog. Default: any region."},
-    {.name = "insecure",
-     .type = LB_PARAM_BOOLEAN,
-     .dflt = "false",
-     .shortdesc = "Allow insecure TLS requests",
-     .longdesc = "Do not verify the TLS certificates of Keystone and Nova. Use with caution."},
+    LB_OS_PARAMS,
     {.name = "no_shared_storage",
      .type = LB_PARAM_BOOLEAN,
      .dflt = "false",
@@ -382,13 +322,11 @@ nc_validate_full(const struct lb_ctx *ctx)
 static int
 nc_validate(struct lb_ctx *ctx)
 {
-    const char *url = lb_param_str(ctx, "auth_url");
     struct nc nc = {.ctx = ctx};
     int rc;
 
-    if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
-        lb_exit_reason("auth_url must be an http:// or https:// URL (not '%.200s')", url);
-        return LB_OCF_ERR_CONFIGURED;
+    if ((rc = lb_os_params_validate(ctx)) != LB_OCF_SUCCESS) {
+        return rc;
     }
     if (!nc_wait_mode && (rc = nc_validate_full(ctx)) != LB_OCF_SUCCESS) {
         return rc;
@@ -418,25 +356,16 @@ static int
 nc_connect(struct nc *nc, bool negotiate, struct lb_os_err *err)
 {
     const struct lb_ctx *ctx = nc->ctx;
-    const char *region = lb_param_str(ctx, "region_name"), *env;
-    struct lb_os_auth a = {
-        .auth_url = lb_param_str(ctx, "auth_url"),
-        .username = lb_param_str(ctx, "username"),
-        .password = lb_param_str(ctx, "password"),
-        .user_domain = lb_param_str(ctx, "user_domain"),
-        .project = lb_param_str(ctx, "tenant_name"),
-        .project_domain = lb_param_str(ctx, "project_domain"),
-        .region = nc_empty(region) ? NULL : region,
-        .interface = lb_param_str(ctx, "endpoint_type"),
-    };
-    const char *max = NC_NOVA_MAX;
+    const char *env, *max = NC_NOVA_MAX;
+    struct lb_os_auth a = {0};
+
+    lb_os_params_auth(ctx, &a);
 
     /* A monitor makes two requests in a row: each may take 2/5 of its timeout. */
     a.http.timeout_ms = nc_clamp(ctx->timeout_ms * 2 / 5, 2000, 30000);
     a.http.connect_timeout_ms = nc_clamp(a.http.timeout_ms, 1000, 5000);
     a.http.deadline_ms = nc_clamp(ctx->timeout_ms * 2 / 5, 3000, 60000);
     a.http.retries = -1;
-    a.http.insecure = lb_param_bool(ctx, "insecure");
     nc->os = lb_os_login(&a, err);
     if (!nc->os) {
         return err->status == 401 ? -EACCES : -EIO;

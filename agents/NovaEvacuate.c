@@ -29,6 +29,7 @@
 
 #include "lifeboat/log.h"
 #include "lifeboat/ocf.h"
+#include "lifeboat/os_params.h"
 #include "lifeboat/process.h"
 #include "nova_evacuate.h"
 #include "nova_evacuate_agent.h"
@@ -39,71 +40,8 @@ extern char **environ;
 
 /* ------------------------------------------------------------ parameters */
 
-static const char *const ne_endpoint_types[] = {"internalURL", "publicURL", "adminURL", "internal",
-                                                "public",      "admin",     NULL};
-
 static const struct lb_param ne_params[] = {
-    {.name = "auth_url",
-     .type = LB_PARAM_STRING,
-     .required = true,
-     .shortdesc = "Authorization URL",
-     .longdesc = "Keystone URL for connecting in admin context, e.g. http://keystone:5000/v3 "
-                 "(Keystone v3; /v3 is added when missing)."},
-    {.name = "username",
-     .type = LB_PARAM_STRING,
-     .required = true,
-     .shortdesc = "Username",
-     .longdesc = "Username for connecting to Keystone in admin context."},
-    {.name = "password",
-     .type = LB_PARAM_STRING,
-     .required = true,
-     .secret = true,
-     .shortdesc = "Password",
-     .longdesc = "Password for connecting to Keystone in admin context. It reaches the engine "
-                 "through a pipe, never its command line or environment, and is never logged."},
-    {.name = "tenant_name",
-     .type = LB_PARAM_STRING,
-     .required = true,
-     .shortdesc = "Tenant name",
-     .longdesc = "Tenant (project) name for connecting to Keystone in admin context. With "
-                 "Keystone v3 project names are only unique within a domain (project_domain)."},
-    {.name = "user_domain",
-     .type = LB_PARAM_STRING,
-     .dflt = "Default",
-     .shortdesc = "Keystone v3 user domain",
-     .longdesc = "Domain of the user."},
-    {.name = "project_domain",
-     .type = LB_PARAM_STRING,
-     .dflt = "Default",
-     .shortdesc = "Keystone v3 project domain",
-     .longdesc = "Domain of the project (tenant_name)."},
-    {.name = "domain",
-     .type = LB_PARAM_STRING,
-     .shortdesc = "DNS domain",
-     .longdesc = "DNS domain in which hosts live, useful when the cluster uses short names and "
-                 "Nova uses FQDNs (the same rule as fence_compute's domain)."},
-    {.name = "endpoint_type",
-     .type = LB_PARAM_ENUM,
-     .dflt = "internalURL",
-     .values = ne_endpoint_types,
-     .shortdesc = "Nova API location (internal, public or admin URL)",
-     .longdesc = "Which catalog endpoint of Nova to use: internalURL, publicURL or adminURL "
-                 "(internal, public and admin are accepted too)."},
-    {.name = "region_name",
-     .type = LB_PARAM_STRING,
-     .shortdesc = "Region name",
-     .longdesc = "Region name for connecting to Nova; empty: any region."},
-    {.name = "insecure",
-     .type = LB_PARAM_BOOLEAN,
-     .dflt = "false",
-     .shortdesc = "Allow insecure TLS requests",
-     .longdesc = "Explicitly allow insecure TLS (https) requests: the server's certificate is "
-                 "not verified. Use with caution."},
-    {.name = "cacert",
-     .type = LB_PARAM_STRING,
-     .shortdesc = "CA bundle",
-     .longdesc = "CA certificates (PEM file) to verify Keystone and Nova with; empty: the "
-                 "system's."},
+    LB_OS_PARAMS,
     {.name = "no_shared_storage",
      .type = LB_PARAM_BOOLEAN,
      .dflt = "false",
@@ -526,18 +464,7 @@ ne_monitor(struct lb_ctx *ctx)
 static int
 ne_validate(struct lb_ctx *ctx)
 {
-    const char *url = lb_param_str(ctx, "auth_url");
-    const char *cacert = lb_param_str(ctx, "cacert");
-
-    if (url && strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
-        lb_exit_reason("auth_url '%s' is not an http:// or https:// URL", url);
-        return LB_OCF_ERR_CONFIGURED;
-    }
-    if (cacert && *cacert && access(cacert, R_OK) < 0) {
-        lb_exit_reason("cacert %s cannot be read: %s", cacert, strerror(errno));
-        return LB_OCF_ERR_CONFIGURED;
-    }
-    return LB_OCF_SUCCESS;
+    return lb_os_params_validate(ctx);
 }
 
 /* ------------------------------------------------------------ agent */

@@ -67,8 +67,9 @@ nc_common_matrix() {
 	expect "6:auth_url" "validate-all with a non-URL auth_url" - OCF_RESKEY_auth_url=keystone:5000 \
 		-- validate-all
 	expect "1:cannot reach Keystone" "start with Keystone refusing connections" - -- start
+	blackhole_start
 	expect "1:cannot reach Keystone" "start with Keystone a black hole (timeout 6 s)" - \
-		OCF_RESKEY_auth_url=http://192.0.2.1:5000/v3 OCF_RESKEY_CRM_meta_timeout=6000 -- start
+		"OCF_RESKEY_auth_url=$blackhole_url" OCF_RESKEY_CRM_meta_timeout=6000 -- start
 	expect "6:endpoint_type" "validate-all with endpoint_type=privateURL" - \
 		OCF_RESKEY_endpoint_type=privateURL -- validate-all
 	for v in internalURL publicURL adminURL internal public admin; do

@@ -51,8 +51,9 @@ agent_matrix() {
 	fi
 	expect 0 "stop the engine" - -- stop
 	expect 7 "recurring monitor after stop" - "$recurring" -- monitor
+	blackhole_start
 	expect 0 "start with Keystone a black hole (timeout 6 s)" - \
-		OCF_RESKEY_auth_url=http://192.0.2.1:5000/v3 OCF_RESKEY_CRM_meta_timeout=6000 -- start
+		"OCF_RESKEY_auth_url=$blackhole_url" OCF_RESKEY_CRM_meta_timeout=6000 -- start
 	expect 0 "stop it (timeout 6 s)" - OCF_RESKEY_CRM_meta_timeout=6000 -- stop
 
 	# the engine mode needs its configuration on a pipe

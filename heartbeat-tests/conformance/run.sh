@@ -27,7 +27,8 @@ PEER_ROOT=${PEER_ROOT:-/usr/lib/ocf}
 CASE_TIMEOUT=${CASE_TIMEOUT:-20}
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lb-conformance.XXXXXX") || exit 1
-trap 'rm -rf "$tmp"' EXIT
+blackhole_pid=
+trap 'rm -rf "$tmp"; [ -z "$blackhole_pid" ] || kill "$blackhole_pid" 2>/dev/null' EXIT
 trap 'exit 1' HUP INT TERM
 
 n=0
@@ -52,6 +53,25 @@ diag() {
 }
 
 # A string of $1 copies of $2 (fast: doubling).
+# blackhole_start: sets $blackhole_url to a local server that accepts
+# connections and never answers (a hung Keystone), started once per run.
+# Loopback only: the tests never send anything off this machine.
+blackhole_start() {
+	[ -z "$blackhole_pid" ] || return 0
+	python3 -c 'import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(64)
+print(s.getsockname()[1], flush=True)
+conns = []
+while True:
+    conns.append(s.accept()[0])' >"$tmp/blackhole.port" &
+	blackhole_pid=$!
+	i=0
+	while [ ! -s "$tmp/blackhole.port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	blackhole_url="http://127.0.0.1:$(cat "$tmp/blackhole.port")/v3"
+}
+
 repeat() {
 	r=$2
 	while [ ${#r} -lt "$1" ]; do
