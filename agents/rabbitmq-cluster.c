@@ -12,9 +12,12 @@
  *   attribute), and applies set_policy. A node keeps its data: it rejoins
  *   its cluster by itself, and only when its peers disagree with its view of
  *   the cluster ("inconsistent_cluster") is it reset and joined afresh. When
- *   no peer runs, a node that was not the last to stop waits for the nodes
- *   that stopped after it -- unless Pacemaker knows them to be gone, or the
- *   wait outlasts the start timeout: then it boots with force_boot.
+ *   no peer runs, the node that stopped last boots at once; one that did not
+ *   waits for the nodes that stopped after it (they hold the newest data).
+ *   Only when Pacemaker knows all of them to be gone (offline, or no longer
+ *   cluster nodes) does it boot with force_boot. In an ordered clone, where
+ *   they would start only after it, it fails its start at once instead, so
+ *   that Pacemaker starts the clone elsewhere first.
  * - monitor asks the management HTTP API (GET /api/nodes, in-process with
  *   libcurl): the node runs, and is not on the losing side of a partition or
  *   in a minority. rabbitmqctl is the fallback when rabbitmq_management is
@@ -49,9 +52,10 @@
 #include "lifeboat/process.h"
 #include "lifeboat/rabbitmq.h"
 
-#define RMQ_NAME   "rabbitmq-cluster"
-#define RMQ_PLUGIN "rabbitmq_management"
-#define RMQ_LOGMAX (256 * 1024) /* bytes of a log read back for a reason */
+#define RMQ_NAME      "rabbitmq-cluster"
+#define RMQ_PLUGIN    "rabbitmq_management"
+#define RMQ_LOGMAX    (256 * 1024) /* bytes of a log read back for a reason */
+#define RMQ_BEHIND_MS 45000        /* a joining node still waiting for tables after this is reset */
 
 /* ------------------------------------------------------------ parameters */
 
@@ -1309,16 +1313,20 @@ peer_gone(const char *rmq, const struct lb_nodeattr *last, size_t nlast,
 /*
  * No peer runs. A node that stopped last boots at once; one that did not
  * waits for the nodes that stopped after it. When Pacemaker knows all of
- * them to be gone, it boots with force_boot now (returns true).
+ * them to be gone, it boots with force_boot now (returns true). The first
+ * node that may come back is named in @waiting_for (if not NULL).
  */
 static bool
-peers_gone(char **others)
+peers_gone(char **others, char *waiting_for, size_t len)
 {
     struct lb_nodeattr *last = NULL;
     struct lb_nodes nodes;
     size_t nlast = 0;
     bool gone = true;
 
+    if (waiting_for != NULL && len > 0) {
+        snprintf(waiting_for, len, "%s", others[0]);
+    }
     if (lb_nodes_read(&nodes) < 0) {
         lb_info("no cluster view: waiting for %s, which stopped after %s", others[0], r.node);
         return false;
@@ -1327,6 +1335,9 @@ peers_gone(char **others)
     for (size_t i = 0; others[i]; i++) {
         if (!peer_gone(others[i], last, nlast, &nodes)) {
             lb_info("waiting for %s, which stopped after %s and may come back", others[i], r.node);
+            if (gone && waiting_for != NULL && len > 0) {
+                snprintf(waiting_for, len, "%s", others[i]);
+            }
             gone = false;
         }
     }
@@ -1337,16 +1348,39 @@ peers_gone(char **others)
 
 /*
  * In an ordered clone (ordered=true) the other instances start only after
- * this one: waiting for them would be waiting in vain.
+ * this one: waiting for them would be waiting in vain. Pacemaker does not
+ * pass "ordered" to the agent: it is read from the clone in the CIB.
  */
 static bool
 ordered_clone(void)
 {
-    if (lb_parse_bool(getenv("OCF_RESKEY_CRM_meta_ordered")) != 1) {
+    const char *env = getenv("OCF_RESKEY_CRM_meta_ordered");
+    char *v = NULL;
+    bool ordered;
+
+    if (env != NULL) {
+        return lb_parse_bool(env) == 1;
+    }
+    if (r.ctx == NULL || r.ctx->instance == NULL ||
+        lb_cib_clone_meta(r.ctx->instance, "ordered", &v) < 0) {
         return false;
     }
-    lb_info("an ordered clone: the nodes that stopped after %s start after it", r.node);
-    return true;
+    ordered = lb_parse_bool(v) == 1;
+    free(v);
+    return ordered;
+}
+
+/*
+ * Not the last node to stop, and @later (which stopped after it) may come
+ * back: force_boot would lose what @later holds, so the start fails.
+ */
+static int
+must_wait(const char *later, const char *why)
+{
+    lb_exit_reason("%s stopped after %s and must start first (%s); force_boot only if it is "
+                   "gone for good",
+                   later, r.node, why);
+    return LB_OCF_ERR_GENERIC;
 }
 
 /* Make the next boot skip waiting for the peers (rabbitmqctl force_boot). */
@@ -1612,8 +1646,8 @@ peers_add(char ***peers, const char *name)
 }
 
 /*
- * The start proper: boot (with force_boot when the peers are gone, or when
- * waiting for them outlasts the timeout), join, reset when inconsistent.
+ * The start proper: boot (with force_boot only when the nodes that stopped
+ * after this one are known to be gone), join, reset when inconsistent.
  */
 static int
 start_loop(void)
@@ -1627,6 +1661,7 @@ start_loop(void)
     }
     for (int attempt = 0, forced = 0; attempt < 4; attempt++) {
         char **peers = join_list(), **others = NULL;
+        char later[256] = "";
         long long wait_until = 0;
         enum boot b;
 
@@ -1636,14 +1671,24 @@ start_loop(void)
         if ((peers == NULL || peers[0] == NULL) && !forced) {
             lb_info("no RabbitMQ node runs on the other nodes: %s starts its own cluster", r.node);
             others = running_at_shutdown();
-            if (others && others[0] && (peers_gone(others) || ordered_clone())) {
+            if (others && others[0] && peers_gone(others, later, sizeof(later))) {
                 force_boot();
                 forced = 1;
+            } else if (others && others[0] && ordered_clone()) {
+                lb_argv_free(others);
+                lb_argv_free(peers);
+                return must_wait(later, "an ordered clone starts it only after this node");
             } else if (others && others[0]) {
-                /* keep enough time to boot again with force_boot */
+                /* keep enough time to stop the waiting server cleanly */
                 wait_until = lb_now_ms() + time_left(35000);
             }
             lb_argv_free(others);
+        } else if (peers && peers[0]) {
+            /* peers run: still waiting for tables after this, it waits for nodes that are not back
+             */
+            long long cap = lb_now_ms() + time_left(35000);
+
+            wait_until = lb_now_ms() + RMQ_BEHIND_MS < cap ? lb_now_ms() + RMQ_BEHIND_MS : cap;
         }
         b = boot(wait_until, &view, peer, sizeof(peer));
         if (b == BOOT_UP && peers && peers[0] && !clustered(&view, peers)) {
@@ -1658,9 +1703,28 @@ start_loop(void)
             lb_rmq_view_free(&view);
             return rc;
         case BOOT_WAITED:
+            if (peers && peers[0]) {
+                /* the running cluster went on without the nodes this one waits for */
+                lb_warn("node %s waits for nodes that are not back while %s runs: its data is "
+                        "behind the running cluster",
+                        r.node, peers[0]);
+                boot_abort();
+                if ((rc = reset_data()) != LB_OCF_SUCCESS) {
+                    lb_argv_free(peers);
+                    return rc;
+                }
+                break;
+            }
             lb_warn("node %s waited for its peers in vain", r.node);
             boot_abort();
-            force_boot();
+            others = running_at_shutdown();
+            if (others == NULL || others[0] == NULL || !peers_gone(others, later, sizeof(later))) {
+                lb_argv_free(others);
+                lb_argv_free(peers);
+                return must_wait(later[0] ? later : "a peer", "it did not come back in time");
+            }
+            lb_argv_free(others);
+            force_boot(); /* they went away while this node waited */
             forced = 1;
             break;
         case BOOT_INCONSISTENT:
@@ -1812,19 +1876,20 @@ static const struct lb_agent rmq_agent = {
     .name = RMQ_NAME,
     .version = "1.0",
     .shortdesc = "rabbitmq clustered",
-    .longdesc =
-        "Starts cloned rabbitmq cluster instance. NB: note that this RA cannot be "
-        "spawned across a mix of pacemaker and pacemaker-remote nodes. Only on "
-        "pacemaker *or* pacemaker-remote nodes exclusively.\n\n"
-        "Drop-in replacement for ocf:heartbeat:rabbitmq-cluster (same set_policy, same "
-        "node attributes). A starting node joins the RabbitMQ nodes running on the other "
-        "online nodes; it keeps its data, and is reset only when its peers disagree "
-        "with its view of the cluster. After a full-cluster stop, the node that stopped "
-        "last starts at once and the others wait for it, unless Pacemaker knows it to "
-        "be gone or the clone is ordered (then force_boot). monitor uses the management HTTP API "
-        "(rabbitmqctl without the rabbitmq_management plugin): the node runs, and is "
-        "not on the losing side of a partition. Use notify=true so that stopped nodes "
-        "are forgotten, as with the shell agent.",
+    .longdesc = "Starts cloned rabbitmq cluster instance. NB: note that this RA cannot be "
+                "spawned across a mix of pacemaker and pacemaker-remote nodes. Only on "
+                "pacemaker *or* pacemaker-remote nodes exclusively.\n\n"
+                "Drop-in replacement for ocf:heartbeat:rabbitmq-cluster (same set_policy, same "
+                "node attributes). A starting node joins the RabbitMQ nodes running on the other "
+                "online nodes; it keeps its data, and is reset only when its peers disagree "
+                "with its view of the cluster. After a full-cluster stop, the node that stopped "
+                "last starts at once and the others wait for it; force_boot only when Pacemaker "
+                "knows it to be gone (offline, or no longer a cluster node). In an ordered clone "
+                "a node that did not stop last fails its start at once, so that Pacemaker starts "
+                "the last one first (set failure-timeout). monitor uses the management HTTP API "
+                "(rabbitmqctl without the rabbitmq_management plugin): the node runs, and is "
+                "not on the losing side of a partition. Use notify=true so that stopped nodes "
+                "are forgotten, as with the shell agent.",
     .params = rmq_params,
     .actions = rmq_actions,
     .validate = rmq_validate,

@@ -364,6 +364,35 @@ lb_cib_property(const char *name, char **value)
     return (xp == NULL) ? -EINVAL : query_nvpair_value(xp, value);
 }
 
+/**
+ * Meta attribute @name of the clone that holds primitive @rsc (a ":N"
+ * instance suffix is ignored), or -ENXIO (also when @rsc is not cloned).
+ * Pacemaker does not pass every clone meta attribute to the agent
+ * (ordered, for one).
+ */
+int
+lb_cib_clone_meta(const char *rsc, const char *name, char **value)
+{
+    char *id, *colon;
+    char *xp;
+
+    if (value == NULL || str_empty(rsc) || str_empty(name)) {
+        return -EINVAL;
+    }
+    *value = NULL;
+    if ((id = strdup(rsc)) == NULL) {
+        return -ENOMEM;
+    }
+    if ((colon = strchr(id, ':')) != NULL) {
+        *colon = '\0';
+    }
+    xp = xpath_build("/cib/configuration/resources/clone[primitive/@id=%1$s or "
+                     "group/primitive/@id=%1$s]/meta_attributes/nvpair[@name=%2$s]",
+                     id, name);
+    free(id);
+    return (xp == NULL) ? -EINVAL : query_nvpair_value(xp, value);
+}
+
 /** Read utilization attribute @name of primitive @rsc, or -ENXIO. */
 int
 lb_cib_utilization(const char *rsc, const char *name, char **value)

@@ -18,12 +18,13 @@
 # its rejoin, a partition (SIGSTOP past net_ticktime) found by monitor and
 # healed by restarting the minority, notify forgetting a stopped node that
 # is then reset and joins again, full-cluster restarts (last stopped first,
-# data kept; peers known gone: force_boot; peers online but not started: a
-# bounded wait, then force_boot), wrong credentials, an unreachable API, the
+# data kept; peers known gone: force_boot; an ordered clone started on a node
+# that did not stop last: refused at once; a non-ordered one waits for the
+# last node, and fails without force_boot if it never comes), wrong credentials, an unreachable API, the
 # rabbitmqctl fallback without the management plugin, ocf-tester.
 # TAP output, ending with "N passed, N failed". Every process it starts is
-# stopped by PID on exit (epmd too); KEEP_STATE=1 keeps the state directory
-# (always kept on failure).
+# stopped by PID on exit (epmd too), and the state directory is removed
+# (KEEP_STATE=1 keeps it).
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -107,22 +108,24 @@ epmd_pid() {
 
 cleanup() {
 	local p
-	trap - EXIT INT TERM
+	trap - EXIT INT TERM HUP
 	for p in $(our_pids); do
 		kill -KILL "$p" 2>/dev/null
 	done
 	p=$(epmd_pid)
 	[ -z "$p" ] || kill "$p" 2>/dev/null
 	[ -z "${API_PID:-}" ] || kill "$API_PID" 2>/dev/null
-	if [ "$failed" -ne 0 ] || [ "${KEEP_STATE:-0}" = 1 ]; then
+	if [ "${KEEP_STATE:-0}" = 1 ]; then
 		echo "# state and agent logs kept in $STATE"
 	else
+		[ "$failed" -eq 0 ] || echo "# state removed; KEEP_STATE=1 keeps it"
 		rm -rf "$STATE"
 	fi
 }
 trap cleanup EXIT
 trap 'echo "# interrupted"; failed=$((failed + 1)); echo "$passed passed, $failed failed"; exit 130' INT
 trap 'echo "# terminated"; failed=$((failed + 1)); echo "$passed passed, $failed failed"; exit 143' TERM
+trap 'echo "# hung up"; failed=$((failed + 1)); echo "$passed passed, $failed failed"; exit 129' HUP
 
 # ------------------------------------------------------------------ nodes and the CIB
 
@@ -209,10 +212,10 @@ ra() {
 		OCF_RESKEY_CRM_meta_on_node="node$nd" OCF_RESKEY_CRM_meta_clone_max=3 \
 		OCF_RESKEY_CRM_meta_clone_node_max=1 OCF_RESKEY_CRM_meta_notify=true \
 		OCF_RESKEY_CRM_meta_timeout="${TMO[$op]:-20000}" "${env[@]}" "$@" \
-		timeout -k 5 150 "$AGENT" "$op" >"$STATE/out" 2>"$STATE/err"
+		timeout -k 5 150 "$AGENT" "$op" >"$STATE/n$nd/out" 2>"$STATE/n$nd/err"
 	RC=$?
 	MS=$((($(date +%s%N) - t0) / 1000000))
-	REASON=$(sed -n 's/^ocf-exit-reason://p' "$STATE/err" | head -n 1)
+	REASON=$(sed -n 's/^ocf-exit-reason://p' "$STATE/n$nd/err" | head -n 1)
 	echo "$(date +%T) node$nd $op $* -> $RC (${MS} ms) $REASON" >>"$STATE/actions.log"
 }
 
@@ -432,19 +435,41 @@ t_bounded_wait() {
 	note "full-cluster restart, a node that did not stop last starts first"
 	check "stop node1, node2, node3" stop_all 1 2 3
 	log_mark 1
-	expect 0 "start node1 of an ordered clone: the others start after it, force_boot at once" \
+	expect "1:must start first" "start node1 of an ordered clone: node3 stopped after it and starts after it, so node1 refuses" \
 		1 start OCF_RESKEY_CRM_meta_ordered=true
-	check "node1 booted with force_boot, without waiting" bash -c "grep -q force_boot '$STATE/n1/agent.log' && ! grep -q 'in vain' '$STATE/n1/agent.log'"
-	expect 0 "start node3" 3 start
+	check "node1 neither booted nor used force_boot" bash -c "! grep -q 'boots without waiting\|starting RabbitMQ' '$STATE/n1/agent.log'"
+	check "no server of node1 runs" bash -c "! grep -lzs '^RABBITMQ_PID_FILE=$STATE/n1/' /proc/[0-9]*/environ"
+	expect 0 "start node3 (stopped last) first" 3 start
+	expect 0 "start node1 of the ordered clone: joins node3" 1 start OCF_RESKEY_CRM_meta_ordered=true
 	expect 0 "start node2" 2 start
 	check "node1 sees 3 running members" members_are 1 "$ALL3"
+	check "the durable message survived" eventually 20 queue_kept 1
+	check "stop node1, node2, node3" stop_all 1 2 3
+	log_mark 1
+	log_mark 3
+	(
+		ra 1 start
+		echo "$RC" >"$STATE/n1/bg.rc"
+	) &
+	local bg=$!
+	eventually 60 log_has 1 "waiting for rabbit3@localhost"
+	expect 0 "start node3 while node1 (not ordered) waits for it" 3 start
+	wait "$bg"
+	check "node1 waited for node3 and then started (exit $(cat "$STATE/n1/bg.rc"))" test "$(cat "$STATE/n1/bg.rc")" = 0
+	check "no force_boot" bash -c "! grep -q 'boots without waiting' '$STATE/n1/agent.log' '$STATE/n3/agent.log'"
+	expect 0 "start node2" 2 start
+	check "node1 sees 3 running members" members_are 1 "$ALL3"
+	check "the durable message survived" eventually 20 queue_kept 1
 	check "stop node1, node2, node3" stop_all 1 2 3
 	log_mark 1
 	TMO[start]=50000
-	expect 0 "start node1 (not ordered, 50 s timeout): waits for node3, then force_boot" 1 start
+	expect "1:must start first" "start node1 (not ordered, 50 s timeout): waits for node3 in vain, fails without force_boot" 1 start
 	TMO[start]=100000
 	check "node1 waited for its peers" log_has 1 "waited for its peers in vain"
+	check "no force_boot" bash -c "! grep -q 'boots without waiting' '$STATE/n1/agent.log'"
+	check "no server of node1 is left" eventually 10 bash -c "! grep -lzs '^RABBITMQ_PID_FILE=$STATE/n1/' /proc/[0-9]*/environ"
 	expect 0 "start node3" 3 start
+	expect 0 "start node1" 1 start
 	expect 0 "start node2" 2 start
 	check "node1 sees 3 running members" members_are 1 "$ALL3"
 }

@@ -252,6 +252,18 @@ START_TEST(test_property)
 }
 END_TEST
 
+START_TEST(test_clone_meta)
+{
+    char *v = NULL;
+
+    CHECK_READ(lb_cib_clone_meta("web", "clone-max", &v), v, 0, "2");
+    CHECK_READ(lb_cib_clone_meta("gu:1", "globally-unique", &v), v, 0, "true");
+    CHECK_READ(lb_cib_clone_meta("web", "ordered", &v), v, -ENXIO, NULL);
+    CHECK_READ(lb_cib_clone_meta("vip", "clone-max", &v), v, -ENXIO, NULL); /* not cloned */
+    ck_assert_int_eq(lb_cib_clone_meta("", "ordered", &v), -EINVAL);
+}
+END_TEST
+
 /* ------------------------------------------------------------ roles */
 
 START_TEST(test_role_primitive)
@@ -601,6 +613,7 @@ cib_suite(void)
     tcase_add_test(reads, test_node_attr_permanent);
     tcase_add_test(reads, test_node_attr_local_and_args);
     tcase_add_test(reads, test_property);
+    tcase_add_test(reads, test_clone_meta);
     tcase_add_test(reads, test_role_primitive);
     tcase_add_test(reads, test_role_promotable);
     tcase_add_test(reads, test_role_clone);

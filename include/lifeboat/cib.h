@@ -24,6 +24,9 @@ int lb_cib_resource_role(const char *rsc, const char *node, char **role);
 /** Nodes where resource @rsc is active (NULL-terminated array; free with lb_strv_free). */
 int lb_cib_resource_nodes(const char *rsc, char ***nodes);
 
+/** Meta attribute @name of the clone holding primitive @rsc ("rsc" or "rsc:N"), or -ENXIO. */
+int lb_cib_clone_meta(const char *rsc, const char *name, char **value);
+
 /** Set (value != NULL) or delete (value == NULL) utilization attribute @name of primitive @rsc. */
 int lb_cib_set_utilization(const char *rsc, const char *name, const char *value);
 
