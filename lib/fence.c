@@ -1297,14 +1297,14 @@ lb_fence_set(struct lb_fence *f, bool on, int attempts, bool quiet)
     }
     for (int i = 0; i < (attempts > 0 ? attempts : 1); i++) {
         rc = on ? a->on(f, plug) : a->off(f, plug);
-        if (rc == LB_FENCE_DONE) {
-            break;
-        }
-        if (rc != 0) {
+        if (rc != 0 && rc != LB_FENCE_DONE) {
             return rc;
         }
-        lb_sleep_ms(lb_fence_opt_ms(f, "power_wait", 0));
-        if (!a->status || lb_fence_wait_power(f, plug, want)) {
+        /* LB_FENCE_DONE: the device's own answer confirmed the new state, no need to ask */
+        if (rc != LB_FENCE_DONE) {
+            lb_sleep_ms(lb_fence_opt_ms(f, "power_wait", 0));
+        }
+        if (rc == LB_FENCE_DONE || !a->status || lb_fence_wait_power(f, plug, want)) {
             if (!quiet) {
                 printf("Success: Powered %s\n", on ? "ON" : "OFF");
             }

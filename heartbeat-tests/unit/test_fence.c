@@ -25,7 +25,8 @@
 
 /* The device: one plug "node1" whose power the callbacks switch. */
 static enum lb_fence_power power = LB_FENCE_POWER_ON;
-static bool stuck; /* status never changes */
+static bool stuck;     /* status never changes */
+static bool confirmed; /* on/off return LB_FENCE_DONE: the device confirmed the change */
 
 static const char *const colours[] = {"red", "green", NULL};
 
@@ -93,7 +94,7 @@ t_off(struct lb_fence *f, const char *plug)
     if (!stuck) {
         power = LB_FENCE_POWER_OFF;
     }
-    return 0;
+    return confirmed ? LB_FENCE_DONE : 0;
 }
 
 static int
@@ -606,6 +607,7 @@ setup_device(void)
 {
     power = LB_FENCE_POWER_ON;
     stuck = false;
+    confirmed = false;
 }
 
 START_TEST(status_on_off)
@@ -707,6 +709,21 @@ START_TEST(off_times_out)
     ck_assert_int_eq(r.rc, 1);
     ck_assert_ptr_nonnull(strstr(r.err, "Failed: Timed out waiting to power OFF"));
     ck_assert_int_lt(r.ms, 5000);
+    run_free(&r);
+}
+END_TEST
+
+/* off returns LB_FENCE_DONE: success at once, even though status would not say OFF. */
+START_TEST(off_confirmed_by_the_device)
+{
+    struct run r;
+
+    stuck = true;
+    confirmed = true;
+    r = run_stdin("action=off\nport=node1\npower_timeout=5\npower_wait=3\n");
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert_ptr_nonnull(strstr(r.out, "call off node1\nSuccess: Powered OFF\n"));
+    ck_assert_int_lt(r.ms, 2500); /* neither power_wait nor the status poll */
     run_free(&r);
 }
 END_TEST
@@ -895,6 +912,7 @@ fence_suite(void)
     tcase_add_test(tc, status_on_off);
     tcase_add_test(tc, status_unknown_plug);
     tcase_add_test(tc, off_and_already_off);
+    tcase_add_test(tc, off_confirmed_by_the_device);
     tcase_add_test(tc, set_always);
     tcase_add_test(tc, reboot_is_off_then_on);
     tcase_add_test(tc, fabric_reboot_enable);

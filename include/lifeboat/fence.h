@@ -39,7 +39,9 @@ enum lb_fence_ec {
     LB_FENCE_EC_FETCH_VM_UUID = 12,
 };
 
-/* A callback's "nothing more to do": the runtime exits 0 at once. */
+/* A callback's "nothing more to do": the runtime exits 0 at once. From on/off: switched, and
+   the device's own answer confirmed it, so the runtime reports success without the status poll
+   (power_wait, then status until power_timeout). */
 #define LB_FENCE_DONE (-1)
 
 enum lb_fence_opt_type {
