@@ -15,10 +15,25 @@
 #      the partition heals;
 #   4. network partition of node3 (corosync and RabbitMQ): node3 is fenced, the
 #      majority keeps serving; the link comes back and node3 rejoins;
-#   5. full restart (target-role Stopped, then Started): the cluster comes back
-#      with its durable message and its policy.
+#   5. full restart, the last node to stop starts first: node1 and node2 are
+#      put in standby, so node3 runs alone (the others forgotten) and takes a
+#      new durable queue and message; then target-role Stopped (node3 stops
+#      last), standby off, target-role Started. Pacemaker starts the ordered
+#      clone wherever it likes; a node that did not stop last refuses to start
+#      (no force_boot while node3 may come back), node3 boots first with its
+#      data, the others rejoin it after failure-timeout. Asserted in RabbitMQ
+#      itself: node3 runs the oldest server, both messages and the policy
+#      survived, no node used force_boot;
+#   6. full restart with the last node gone: target-role Stopped, the node
+#      that stopped last (read from the nodes_running_at_shutdown files) is
+#      powered off cleanly, target-role Started: the node that stopped after
+#      the others boots with force_boot, the clone runs on the two live nodes
+#      with the policy; the powered-off node comes back and rejoins.
 #
-# TAP ("ok N - ..."), ending with "N passed, N failed". Needs root.
+# TAP ("ok N - ..."), ending with "N passed, N failed". Needs root. Everything
+# it started (namespaces, processes, mounts, state and work directories) is
+# gone when it ends, also on failure or when interrupted; on failure the
+# agents' log lines are printed first.
 #   AGENT=build/agents/rabbitmq-cluster heartbeat-tests/rabbitmq/cluster.sh
 #   LB_KEEP=1   keep the work directory and the cluster state
 set -u
@@ -31,6 +46,9 @@ export LBT_STATE_DIR=${LBT_STATE_DIR:-/tmp/lbt-rabbit-cluster}
 CLUSTER=$top/heartbeat-tests/cluster/cluster
 ALL="node1 node2 node3"
 MEMBERS3="rabbit@node1 rabbit@node2 rabbit@node3"
+# the agent's own log lines (not the CIB updates every node logs)
+FORCED="rabbitmq-cluster(rabbitmq).*boots without waiting for its peers (force_boot)"
+REFUSED="rabbitmq-cluster(rabbitmq).*must start first"
 
 num=0 pass=0 fail=0 W='' T0=$SECONDS
 
@@ -69,16 +87,32 @@ timed() { # timed LABEL SECONDS COMMAND...: eventually, and say how long it took
 	return $rc
 }
 
+post_mortem() { # the agent's lines of every node's pacemaker.log, and crm_mon
+	local n
+	for n in $ALL; do
+		say "---- $n: the agent's last log lines"
+		grep -h 'rabbitmq' "$LBT_STATE_DIR/nodes/$n/log-pacemaker/pacemaker.log" 2>/dev/null |
+			grep -v 'monitor_5000.*ok\|Result of monitor' | tail -n 40 | sed 's/^/#   /'
+	done
+	crm_xml >/dev/null && in_node "$(live_node)" crm_mon -1 -f 2>/dev/null | sed 's/^/#   /'
+}
+
 finish() {
 	local rc=$?
-	trap - EXIT INT TERM
-	if [ "${LB_KEEP:-0}" = 1 ] || [ "$fail" -gt 0 ]; then
+	trap - EXIT INT TERM HUP
+	if [ "$rc" -ne 0 ] && [ "$fail" -eq 0 ]; then
+		num=$((num + 1)) fail=$((fail + 1))
+		echo "not ok $num - the suite ended early (exit $rc)"
+	fi
+	[ "$fail" -eq 0 ] || post_mortem 2>/dev/null
+	if [ "${LB_KEEP:-0}" = 1 ]; then
 		[ -z "$W" ] || say "work directory kept: $W"
 		"$CLUSTER" down --keep >/dev/null 2>&1
 		say "cluster state kept in $LBT_STATE_DIR"
 	else
 		"$CLUSTER" down >/dev/null 2>&1 # kills every process of the nodes: RabbitMQ, epmd
 		[ -z "$W" ] || rm -rf "$W"
+		rm -rf "$LBT_STATE_DIR"
 	fi
 	echo "1..$num"
 	echo "$pass passed, $fail failed"
@@ -96,7 +130,7 @@ for t in corosync pacemakerd pcs xmllint curl /usr/lib/rabbitmq/bin/rabbitmq-ser
 done
 [ -x "$AGENT" ] || { echo "Bail out! agent $AGENT not built"; exit 99; }
 trap finish EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 
 W=$(mktemp -d /tmp/lbt-rabbit-cl.XXXXXX)
 chmod 755 "$W"
@@ -167,7 +201,11 @@ started_on() { # nodes where the clone runs, sorted
 		grep -o 'name="[^"]*"' | cut -d'"' -f2 | sort | tr '\n' ' ' | sed 's/ $//'
 }
 started_on_is() { [ "$(started_on)" = "$1" ]; }
-stopped_everywhere() { [ -z "$(started_on)" ] && [ -n "$(crm_xml)" ]; }
+stopped_everywhere() { # Pacemaker says so, and no node's RabbitMQ answers
+	local n
+	[ -z "$(started_on)" ] && [ -n "$(crm_xml)" ] || return 1
+	for n in $ALL; do [ -z "$(api "$n" /api/overview)" ] || return 1; done
+}
 failed_ops() { # failed operations of the clone so far
 	crm_xml | xmllint --xpath "count(//failures/failure[starts-with(@op_key,'rabbitmq')])" - 2>/dev/null
 }
@@ -190,7 +228,52 @@ queue_put() {
 queue_synced() {
 	api node1 '/api/queues/%2F/lbt-durable?columns=synchronised_slave_nodes' | grep -o 'rabbit@node[0-9]' | sort -u | wc -l | grep -qx 2
 }
-queue_kept() { api "$1" '/api/queues/%2F/lbt-durable?columns=messages' | grep -q '"messages":1'; }
+queue_kept() { # queue_kept NODE [QUEUE]: the queue holds its one message
+	api "$1" "/api/queues/%2F/${2:-lbt-durable}?columns=messages" | grep -q '"messages":1'
+}
+queue_put_via() { # queue_put_via NODE QUEUE: a durable queue, one persistent message
+	in_node "$1" curl -s -m 5 -u guest:guest -X PUT -H 'content-type: application/json' \
+		-d '{"durable":true}' "$API/api/queues/%2F/$2" >/dev/null &&
+		in_node "$1" curl -s -m 5 -u guest:guest -X POST -H 'content-type: application/json' \
+			-d '{"properties":{"delivery_mode":2},"routing_key":"'"$2"'","payload":"kept","payload_encoding":"string"}' \
+			"$API/api/exchanges/%2F/amq.default/publish" | grep -q '"routed":true'
+}
+standby() { # standby on|off NODE...
+	local v=$1 n
+	shift
+	for n in "$@"; do cm crm_standby -N "$n" -v "$v" >/dev/null 2>&1 || return 1; done
+}
+target_role() { cm crm_resource --resource rabbitmq-clone --meta --set-parameter target-role --parameter-value "$1" >/dev/null 2>&1; }
+# pacemaker.log line counts now, so that log_since greps only what follows
+declare -A MARK
+log_mark() {
+	local n
+	for n in $ALL; do
+		MARK[$n]=$(wc -l <"$LBT_STATE_DIR/nodes/$n/log-pacemaker/pacemaker.log" 2>/dev/null || echo 0)
+	done
+}
+log_since() { # log_since NODE TEXT: in the node's pacemaker.log since log_mark
+	tail -n +"$((${MARK[$1]:-0} + 1))" "$LBT_STATE_DIR/nodes/$1/log-pacemaker/pacemaker.log" 2>/dev/null | grep -q -- "$2"
+}
+nodes_log_since() { # the nodes whose log has TEXT since log_mark
+	local n out=""
+	for n in $ALL; do log_since "$n" "$1" && out="$out $n"; done
+	echo "${out# }"
+}
+oldest_server() { # the RabbitMQ node whose server has run longest (each node's own uptime)
+	local n
+	for n in $ALL; do
+		api "$n" '/api/nodes?columns=name,uptime' |
+			python3 -c 'import json,sys; [print(n["uptime"], n["name"]) for n in json.load(sys.stdin) if "uptime" in n]' 2>/dev/null
+	done | sort -n | tail -n 1 | cut -d' ' -f2
+}
+stopped_last() { # the node whose nodes_running_at_shutdown names only itself
+	local n f
+	for n in $ALL; do
+		f=$W/mnesia/rabbit@$n/nodes_running_at_shutdown
+		[ "$(tr -dc 'a-z0-9@,' <"$f" 2>/dev/null)" = "rabbit@$n" ] && echo "$n"
+	done
+}
 
 # ---------------------------------------------------------------- 1. formation
 say "---- 1. the clone forms the cluster"
@@ -201,10 +284,12 @@ ok "the clone is created with pcs" cm pcs resource create rabbitmq ocf:lifeboat:
 	node_port=64001 dist_port=64011 epmd_port=64100 ctl_dist_port_min=64150 \
 	mgmt_url=$API mgmt_credentials="$W/creds" erl_args='-kernel net_ticktime 4' \
 	op start timeout=120s op stop timeout=90s op monitor interval=5s timeout=40s \
-	meta notify=true clone ordered=true interleave=true
+	meta failure-timeout=20s clone notify=true ordered=true interleave=true
 ok "the clone runs on all three nodes, each sees three running members" \
 	timed "formation" 300 healthy
 ok "the policy ha-all is applied" policy_set node2
+ok "notify=true is on the clone, where Pacemaker reads it" \
+	eval 'cm crm_resource -r rabbitmq-clone --meta -g notify 2>/dev/null | grep -qx true'
 ok "no failed operation" test "$(failed_ops)" = 0
 
 # ---------------------------------------------------------------- 2. a node killed
@@ -238,16 +323,45 @@ ok "after the link is back, node3 rejoins without any other step" timed "node3 r
 ok "no node reports a partition" no_partitions
 
 # ---------------------------------------------------------------- 5. full restart
-say "---- 5. full-cluster restart"
+say "---- 5. full-cluster restart: the last node to stop starts first"
 ok "a durable queue with a persistent message" queue_put
 ok "mirrored on the other two nodes" eventually 30 queue_synced
-cm crm_resource --resource rabbitmq-clone --meta --set-parameter target-role --parameter-value Stopped >/dev/null 2>&1
+standby on node1 node2
+ok "node1 and node2 in standby: node3 runs alone and sees itself alone" \
+	timed "node3 alone" 120 eval 'started_on_is node3 && members_are node3 rabbit@node3'
+ok "while only node3 runs: a new durable queue and message through node3" queue_put_via node3 lbt-last
+target_role Stopped
+ok "target-role=Stopped: node3, the last one, stops" timed "full stop" 240 stopped_everywhere
+ok "node3 stopped last (its nodes_running_at_shutdown names only itself)" test "$(stopped_last)" = node3
+standby off node1 node2
+log_mark
+target_role Started
+ok "target-role=Started: the cluster comes back on all three nodes" timed "full start" 360 healthy
+ok "node3, which stopped last, runs the oldest RabbitMQ server" test "$(oldest_server)" = rabbit@node3
+ok "the message written while only node3 ran survived" eventually 30 queue_kept node1 lbt-last
+ok "the older durable message survived" queue_kept node2
+ok "the policy survived" policy_set node1
+ok "no node used force_boot" test -z "$(nodes_log_since "$FORCED")"
+say "nodes that refused to start before node3: $(nodes_log_since "$REFUSED")"
+
+# ---------------------------------------------------------------- 6. last node gone
+say "---- 6. full-cluster restart when the last node to stop is gone"
+target_role Stopped
 ok "target-role=Stopped: every instance stops" timed "full stop" 240 stopped_everywhere
-cm crm_resource --resource rabbitmq-clone --meta --set-parameter target-role --parameter-value Started >/dev/null 2>&1
-ok "target-role=Started: the cluster comes back" timed "full start" 360 healthy
-ok "the durable message survived" eventually 30 queue_kept node2
-ok "the policy survived" policy_set node3
-forced=""
-for n in $ALL; do agent_log_has "$n" "force_boot" && forced="$forced $n"; done
-say "nodes that used force_boot over the whole run:${forced:- none}"
+last=$(stopped_last)
+ok "one node stopped last: ${last:-none}" test -n "$last" -a "$(echo "$last" | wc -w)" = 1
+rest=$(echo "$ALL" | tr ' ' '\n' | grep -vx "${last:-none}" | tr '\n' ' ' | sed 's/ $//')
+[ -n "$last" ] || bail "no node stopped last: cannot go on"
+"$CLUSTER" stop "$last" >/dev/null 2>&1
+say "$last powered off cleanly"
+log_mark
+target_role Started
+ok "target-role=Started: the clone runs on $rest, both see each other" \
+	timed "start without $last" 300 eval 'started_on_is "$rest" && all_see "$rest" "rabbit@${rest// / rabbit@}"'
+forced=$(nodes_log_since "$FORCED")
+ok "exactly one node booted with force_boot (${forced:-none}), $last being offline" \
+	test -n "$forced" -a "$(echo "$forced" | wc -w)" = 1
+ok "the policy survived the force_boot" policy_set "${rest%% *}"
+"$CLUSTER" start "$last" >/dev/null 2>&1
+ok "$last is powered on and rejoins the cluster" timed "$last back" 300 healed
 say "failed operations crm_mon lists at the end: $(failed_ops)"
