@@ -619,7 +619,11 @@ fc_off(struct lb_fence *f, const char *plug)
             return rc;
         }
     }
-    return fc_mark_evacuation(plug, fc->host);
+    rc = fc_mark_evacuation(plug, fc->host);
+    /* From 2.53 one PUT per service sets both fields, and Nova's 200 says they are saved: no
+       second service list to confirm it (one Nova round trip less; fence_compute.py does not
+       re-read either). Before, the runtime checks the status as usual. */
+    return rc == 0 && fc_uuid_ids(fc) ? LB_FENCE_DONE : rc;
 }
 
 /* ------------------------------------------------------------ on */
