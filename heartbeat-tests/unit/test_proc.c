@@ -215,7 +215,9 @@ END_TEST
 
 /*
  * The child starts a grandchild that keeps the output pipe open and sleeps;
- * at the timeout both must be killed, and we must return promptly.
+ * at the timeout both must be killed, and we must return promptly. "Promptly"
+ * is checked as "long before the children's 60 s": a loaded machine under
+ * valgrind may take seconds to fork and reap.
  */
 START_TEST(timeout_kills_group)
 {
@@ -227,7 +229,7 @@ START_TEST(timeout_kills_group)
     took = lb_now_ms() - t0;
     ck_assert_int_eq(res.timed_out, 1);
     ck_assert_int_eq(res.status, 128 + SIGKILL);
-    ck_assert_msg(took >= 450 && took < 2500, "returned after %lld ms", took);
+    ck_assert_msg(took >= 450 && took < 20000, "returned after %lld ms", took);
     grandchild = (pid_t)atoi(res.out);
     ck_assert_int_gt(grandchild, 1);
     for (int i = 0; i < 100 && !pid_dead(grandchild); i++) {
@@ -248,7 +250,7 @@ START_TEST(timeout_after_outputs_closed)
     took = lb_now_ms() - t0;
     ck_assert_int_eq(res.timed_out, 1);
     ck_assert_int_eq(res.status, 128 + SIGKILL);
-    ck_assert_msg(took >= 450 && took < 2500, "returned after %lld ms", took);
+    ck_assert_msg(took >= 450 && took < 20000, "returned after %lld ms", took);
     lb_proc_result_free(&res);
 }
 END_TEST
@@ -280,7 +282,7 @@ START_TEST(timeout_with_unread_stdin)
     res = run(argv, data, 500);
     took = lb_now_ms() - t0;
     ck_assert_int_eq(res.timed_out, 1);
-    ck_assert_msg(took < 2500, "returned after %lld ms", took);
+    ck_assert_msg(took < 20000, "returned after %lld ms", took);
     lb_proc_result_free(&res);
     free(data);
 }
