@@ -166,7 +166,7 @@ lifeboat galera galera wsrep_cluster_address=gcomm://ctl1,ctl2,ctl3 enable_creat
 	op monitor interval=10s role=Promoted \
 	promotable promoted-max=3 ordered=true interleave=true clone-min=1
 lifeboat rabbitmq rabbitmq-cluster 'set_policy=ha-all ^(?!amq\.).* {"ha-mode":"all"}' \
-	op monitor interval=10s meta notify=true clone ordered=true interleave=true clone-min=1
+	op monitor interval=10s clone notify=true ordered=true interleave=true clone-min=1
 for vip in vip-public vip-internal; do
 	# A VIP runs where a haproxy runs; haproxy may start before its VIP
 	# (nonlocal bind), so the order is only optional.
