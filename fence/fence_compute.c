@@ -374,9 +374,10 @@ fc_host_services(json_t *services, const char *host)
     return out;
 }
 
-/* Fresh list of @plug's nova-compute services; logs and fails when there is none. */
+/* Fresh list of @plug's nova-compute services; logs and fails when there is none, unless
+   @missing_ok (then the list is empty). */
 static int
-fc_lookup(struct lb_fence *f, const char *plug, json_t **mine)
+fc_lookup_services(struct lb_fence *f, const char *plug, bool missing_ok, json_t **mine)
 {
     struct fc *fc = fc_of(f);
     json_t *all = fc_services(fc);
@@ -389,7 +390,7 @@ fc_lookup(struct lb_fence *f, const char *plug, json_t **mine)
     rc = fc_resolve(f, fc, all, plug);
     if (rc == 0) {
         *mine = fc_host_services(all, fc->host);
-        if (json_array_size(*mine) == 0) {
+        if (json_array_size(*mine) == 0 && !missing_ok) {
             fc_err("Nova has no nova-compute service on host '%s'%s%s%s", fc->host,
                    strcmp(fc->host, plug) ? " (node " : "", strcmp(fc->host, plug) ? plug : "",
                    strcmp(fc->host, plug) ? ")" : "");
@@ -400,6 +401,12 @@ fc_lookup(struct lb_fence *f, const char *plug, json_t **mine)
     }
     json_decref(all);
     return rc;
+}
+
+static int
+fc_lookup(struct lb_fence *f, const char *plug, json_t **mine)
+{
+    return fc_lookup_services(f, plug, false, mine);
 }
 
 static enum fc_state
@@ -714,24 +721,44 @@ fc_wait_evacuations(struct lb_fence *f, const char *plug)
     }
 }
 
+/* A host Nova does not know (yet) has nothing to bring back: its first nova-compute (which
+   NovaCompute starts only once the node is unfenced) registers it enabled and up. Failing
+   would keep a new compute node out of the cluster for good; fence_compute.py succeeds too. */
+static bool
+fc_unknown_to_nova(json_t *mine, const char *host)
+{
+    if (json_array_size(mine) > 0) {
+        return false;
+    }
+    fc_info("Nova has no nova-compute service on host '%s' (yet): nothing to unfence", host);
+    json_decref(mine);
+    return true;
+}
+
 static int
 fc_on(struct lb_fence *f, const char *plug)
 {
     struct fc *fc = fc_of(f);
     json_t *mine;
-    int rc = fc_lookup(f, plug, &mine);
+    int rc = fc_lookup_services(f, plug, true, &mine);
 
     if (rc != 0) {
         return rc;
+    }
+    if (fc_unknown_to_nova(mine, fc->host)) {
+        return LB_FENCE_DONE; /* no status to wait for */
     }
     json_decref(mine);
     rc = fc_wait_evacuations(f, plug);
     if (rc != 0) {
         return rc;
     }
-    rc = fc_lookup(f, plug, &mine); /* again: the wait may have been long */
+    rc = fc_lookup_services(f, plug, true, &mine); /* again: the wait may have been long */
     if (rc != 0) {
         return rc;
+    }
+    if (fc_unknown_to_nova(mine, fc->host)) {
+        return LB_FENCE_DONE; /* no status to wait for */
     }
     if (fc_host_state(mine, fc->host) != FC_ON) {
         fc_info("Forcing nova-compute back up and enabling it on %s", fc->host);

@@ -286,6 +286,11 @@ ok "... saying Nova has no such service" err_has unknown "Nova has no nova-compu
 fc unknown-off action=off port=compute9 nodename=compute9
 ok "off of an unknown host: exit 1" rc_is unknown-off 1
 ok "... and no evacuate attribute for it" test -z "$(attr compute9)"
+# Unfencing a compute node whose nova-compute never ran (NovaCompute starts it only after
+# the unfencing): nothing to bring back, so success, as fence_compute.py.
+fc unknown-on action=on port=compute9 nodename=compute9
+ok "on of a host Nova does not know yet: exit 0 (nothing to unfence)" rc_is unknown-on 0
+ok "... saying so" err_has unknown-on "Nova has no nova-compute service on host 'compute9' (yet): nothing to unfence"
 printf 'auth-url=%s\nlogin=%s\npasswd=wrong-%s\ntenant-name=%s\naction=status\nport=compute1\n' \
 	"$url" "$OS_USERNAME" "$RANDOM" "$OS_PROJECT_NAME" | "$agent" >"$work/badpw.out" 2>"$work/badpw.err"
 echo $? >"$work/badpw.rc"
