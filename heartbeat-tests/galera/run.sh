@@ -440,8 +440,8 @@ part_manual() {
 	ok "a partitioned node (non-Primary component): failed promoted (9)" \
 		eventually 40 rc_reason_quiet 9 "not in primary mode" 3
 	ok "the majority stays Primary (8)" each 8 mon_promoted 1 2
-	ok "node3 withdrew its galera-primary attribute (seen from node3)" \
-		test -z "$(in_node node3 attrd_updater -Q -N node3 -n galera-primary 2>/dev/null | sed -n 's/.*value="\([^"]*\)".*/\1/p')"
+	# attrd applies the withdrawal asynchronously
+	ok "node3 withdrew its galera-primary attribute (seen from node3)" eventually 15 no_primary_attr 3
 	"$CLUSTER" heal >/dev/null 2>&1
 	ok "after healing the partition node3 is Primary again" eventually 60 mon_promoted_is 8 3
 	ok "wsrep_cluster_size is 3 again" eventually 30 cluster_size_is 1 3
@@ -684,6 +684,9 @@ recovered_seqno() {
 	mariadbd --defaults-file="$W/pcmk$1/my.cnf" --datadir="$d" --user=mysql --wsrep-recover \
 		--wsrep-cluster-address="$ADDRESS" --log-error="$log" >/dev/null 2>&1
 	sed -n 's/.*WSREP: Recovered position: [0-9a-f-]*:\(-\{0,1\}[0-9]*\).*/\1/p' "$log" | tail -n 1
+}
+no_primary_attr() { # node $1's attrd holds no galera-primary for it
+	test -z "$(in_node "node$1" attrd_updater -Q -N "node$1" -n galera-primary 2>/dev/null | sed -n 's/.*value="\([^"]*\)".*/\1/p')"
 }
 gstate() { sed -n "s/^$2:[[:space:]]*//p" "$W/pcmk$1/data/grastate.dat"; } # NODE KEY
 bootstrapped_node() { # which node logged the bootstrap after line $2 of its pacemaker log
