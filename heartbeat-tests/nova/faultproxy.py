@@ -224,13 +224,22 @@ class Handler(socketserver.BaseRequestHandler):
                 reset(sock)
 
 
+# socketserver listens with a backlog of 5: a client that opens dozens of
+# connections at once (a benchmark's evacuate requests all at t=0) would have
+# the rest refused (a Unix socket does not queue beyond it). --max-conns
+# bounds the connections served; the kernel may hold this many waiting.
+BACKLOG = 256
+
+
 class TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = BACKLOG
 
 
 class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
     daemon_threads = True
+    request_queue_size = BACKLOG
 
 
 def loopback_addr(s, what):
