@@ -55,7 +55,7 @@ if [ "${1:-}" != --inside ]; then
 	agent=$(readlink -f "$agent")
 	pyagent=${PY_FENCE_COMPUTE:-/usr/sbin/fence_compute}
 	[ -x "$pyagent" ] || { echo "1..0 # SKIP $pyagent missing (fence-agents)"; exit 77; }
-	own='' fwd=() socks=''
+	own='' fwd=() socks='' uplog=''
 	t_start=$SECONDS
 	t_epoch=$(date +%s)
 	outside_cleanup() {
@@ -63,6 +63,7 @@ if [ "${1:-}" != --inside ]; then
 		trap - EXIT INT TERM
 		for p in "${fwd[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 		[ -n "$socks" ] && rm -rf "$socks"
+		[ -n "$uplog" ] && rm -f "$uplog"
 		if [ -n "$own" ]; then
 			"$novah" down >/dev/null 2>&1
 		elif [ -n "${OS_AUTH_URL:-}" ]; then
