@@ -83,6 +83,7 @@ lane_nova() {
 	suite fence-nova heartbeat-tests/fence/nova.sh FENCE_COMPUTE="$top/build/fence/fence_compute"
 	suite nova-compute heartbeat-tests/nova/novacompute.sh LB_AGENT_DIR="$top/build/agents"
 	suite nova-evacuate heartbeat-tests/nova/evacuate.sh NOVA_EVACUATE="$top/build/agents/NovaEvacuate"
+	suite instance-ha heartbeat-tests/nova/instance-ha.sh LB_AGENT_DIR="$top/build/agents"
 }
 
 mkdir -p "$logs"
