@@ -17,7 +17,12 @@
  *   Only when Pacemaker knows all of them to be gone (offline, or no longer
  *   cluster nodes) does it boot with force_boot. In an ordered clone, where
  *   they would start only after it, it fails its start at once instead, so
- *   that Pacemaker starts the clone elsewhere first.
+ *   that Pacemaker starts the clone elsewhere first. A node with data that
+ *   does not know whether it stopped last (no nodes_running_at_shutdown) lets
+ *   RabbitMQ decide: it is last only if RabbitMQ does not wait for its
+ *   tables. A node reset to join holds no data of its own (a marker says so
+ *   until it joined) and never starts a cluster of its own while a member
+ *   that holds data may come back.
  * - monitor asks the management HTTP API (GET /api/nodes, in-process with
  *   libcurl): the node runs, and is not on the losing side of a partition or
  *   in a minority. rabbitmqctl is the fallback when rabbitmq_management is
@@ -52,10 +57,11 @@
 #include "lifeboat/process.h"
 #include "lifeboat/rabbitmq.h"
 
-#define RMQ_NAME      "rabbitmq-cluster"
-#define RMQ_PLUGIN    "rabbitmq_management"
-#define RMQ_LOGMAX    (256 * 1024) /* bytes of a log read back for a reason */
-#define RMQ_BEHIND_MS 45000        /* a joining node still waiting for tables after this is reset */
+#define RMQ_NAME    "rabbitmq-cluster"
+#define RMQ_PLUGIN  "rabbitmq_management"
+#define RMQ_LOGMAX  (256 * 1024)        /* bytes of a log read back for a reason */
+#define RMQ_JOINING "-lifeboat-joining" /* beside the data: reset to join, holds no data */
+#define RMQ_WAITED  "Error while waiting for Mnesia tables" /* a wait round timed out */
 
 /* ------------------------------------------------------------ parameters */
 
@@ -1267,17 +1273,22 @@ reset_data(void)
     return LB_OCF_SUCCESS;
 }
 
-/* The nodes this node saw running when it last stopped (without itself); NULL if unknown. */
+/* The RabbitMQ node names listed in file @path (an Erlang list, first one in the file). */
 static char **
-running_at_shutdown(void)
+atoms_of(const char *path)
 {
-    char path[sizeof(r.mnesia_dir) + 32], *text, **all;
+    char *text = lb_read_file(path), **all = lb_rmq_atom_list(text);
+
+    free(text);
+    return all;
+}
+
+/* @all without this node, in place. */
+static char **
+without_self(char **all)
+{
     size_t n = 0;
 
-    snprintf(path, sizeof(path), "%s/nodes_running_at_shutdown", r.mnesia_dir);
-    text = lb_read_file(path);
-    all = lb_rmq_atom_list(text);
-    free(text);
     /* drop this node from the list, in place */
     for (size_t i = 0; all && all[i]; i++) {
         if (strcmp(all[i], r.node) == 0) {
@@ -1290,6 +1301,80 @@ running_at_shutdown(void)
         all[n] = NULL;
     }
     return all;
+}
+
+/*
+ * Put back nodes_running_at_shutdown as it was before an aborted boot
+ * (@before: its text, NULL when it was absent): RabbitMQ rewrites it when it
+ * boots, and a node that did not know whether it stopped last would then
+ * claim that it did.
+ */
+static void
+running_file_restore(const char *before)
+{
+    char path[sizeof(r.mnesia_dir) + 32];
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/nodes_running_at_shutdown", r.mnesia_dir);
+    if (before == NULL) {
+        unlink(path);
+    } else if ((f = fopen(path, "we")) != NULL) {
+        fputs(before, f);
+        fclose(f);
+    }
+}
+
+/* The marker of a node that was reset to join its cluster (it holds no data of its own). */
+static void
+joining_path(char *buf, size_t len)
+{
+    snprintf(buf, len, "%s" RMQ_JOINING, r.mnesia_dir);
+}
+
+/*
+ * The nodes that may have stopped after this one (without itself), NULL if
+ * it holds no data. RabbitMQ's nodes_running_at_shutdown says it; without
+ * it (lost, unreadable) a node that has data cannot tell whether it stopped
+ * last: every member of its cluster may have (*@unknown is set).
+ */
+static char **
+running_at_shutdown(bool *unknown)
+{
+    char path[sizeof(r.mnesia_dir) + 32], **all;
+
+    *unknown = false;
+    snprintf(path, sizeof(path), "%s/nodes_running_at_shutdown", r.mnesia_dir);
+    if ((all = atoms_of(path)) != NULL) {
+        return without_self(all);
+    }
+    snprintf(path, sizeof(path), "%s/schema.DAT", r.mnesia_dir);
+    if (access(path, F_OK) != 0) {
+        return NULL; /* no data: a new node */
+    }
+    *unknown = true;
+    snprintf(path, sizeof(path), "%s/cluster_nodes.config", r.mnesia_dir);
+    all = without_self(atoms_of(path));
+    lb_warn("node %s has data but no readable nodes_running_at_shutdown: it may not have stopped "
+            "last (%s%s); RabbitMQ decides",
+            r.node, all && all[0] ? "members: " : "no members known", all && all[0] ? all[0] : "");
+    return all ? all : calloc(1, sizeof(char *));
+}
+
+/*
+ * The members of the cluster a node was reset to join (without itself), or
+ * NULL when it was not reset: it holds data of its own.
+ */
+static char **
+joining_members(void)
+{
+    char path[sizeof(r.mnesia_dir) + 32], **all;
+
+    joining_path(path, sizeof(path));
+    if (access(path, F_OK) != 0) {
+        return NULL;
+    }
+    all = without_self(atoms_of(path));
+    return all ? all : calloc(1, sizeof(char *));
 }
 
 /* True when Pacemaker knows RabbitMQ node @rmq to be gone: its node is offline or unknown. */
@@ -1447,17 +1532,33 @@ boot_died(off_t startup_from, char *peer, size_t plen)
     return b;
 }
 
-/* True when the node's log says it waits for peers to load its tables. */
+/*
+ * True when the node's log says it waits for peers to load its tables (with
+ * @timed_out: a round of that wait timed out).
+ */
 static bool
-waiting_for_tables(off_t from)
+waiting_for_tables(off_t from, bool timed_out)
 {
     struct logs l;
     char *text;
-    bool waiting;
+    bool waiting = false;
 
     log_paths(&l);
     text = read_since(l.node, from);
-    waiting = text && strstr(text, "Waiting for Mnesia tables") != NULL;
+    if (text != NULL && timed_out) {
+        waiting = strstr(text, RMQ_WAITED) != NULL;
+    } else if (text != NULL) {
+        /* each wait is logged, then "Successfully synced tables from a peer" when it ends */
+        const char *w = NULL, *ok = NULL;
+
+        for (const char *p = text; (p = strstr(p, "Waiting for Mnesia tables")) != NULL; p++) {
+            w = p;
+        }
+        for (const char *p = text; (p = strstr(p, "Successfully synced tables")) != NULL; p++) {
+            ok = p;
+        }
+        waiting = w != NULL && (ok == NULL || ok < w);
+    }
     free(text);
     return waiting;
 }
@@ -1465,10 +1566,12 @@ waiting_for_tables(off_t from)
 /*
  * Start the server and wait until it runs (*@view is then filled). After
  * @wait_until (a monotonic time, 0: never) a node that still waits for its
- * peers gives up (BOOT_WAITED). @peer receives the peer that disagrees.
+ * peers gives up (BOOT_WAITED); with @one_round, also as soon as RabbitMQ's
+ * first round of waiting for its tables timed out. @peer receives the peer
+ * that disagrees.
  */
 static enum boot
-boot(long long wait_until, struct lb_rmq_view *view, char *peer, size_t plen)
+boot(long long wait_until, bool one_round, struct lb_rmq_view *view, char *peer, size_t plen)
 {
     struct logs l;
     char why[768];
@@ -1515,7 +1618,8 @@ boot(long long wait_until, struct lb_rmq_view *view, char *peer, size_t plen)
             lb_exit_reason("%s", why);
             return BOOT_DENIED;
         }
-        if (wait_until > 0 && lb_now_ms() >= wait_until && waiting_for_tables(log_from)) {
+        if (wait_until > 0 && ((lb_now_ms() >= wait_until && waiting_for_tables(log_from, false)) ||
+                               (one_round && waiting_for_tables(log_from, true)))) {
             return BOOT_WAITED;
         }
         if (left <= poll) {
@@ -1645,60 +1749,169 @@ peers_add(char ***peers, const char *name)
     }
 }
 
+/* Write @names to @path as an Erlang list of atoms (atomically). */
+static void
+write_atoms(const char *path, char **names)
+{
+    char tmp[PATH_MAX + 600];
+    FILE *f;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    if ((f = fopen(tmp, "we")) == NULL) {
+        lb_warn("cannot write %s: %s", tmp, strerror(errno));
+        return;
+    }
+    fputc('[', f);
+    for (size_t i = 0; names && names[i]; i++) {
+        fprintf(f, "%s'%s'", i ? "," : "", names[i]);
+    }
+    fputs("].\n", f);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        lb_warn("cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+}
+
+/* Make the running @peers forget this (stopped, reset) node, so that it can join them again. */
+static void
+forget_remotely(char **peers)
+{
+    const char *args[] = {"forget_cluster_node", r.node, NULL};
+    char out[512];
+
+    for (size_t i = 0; peers && peers[i]; i++) {
+        long t = time_left(20000);
+
+        if (ctl(peers[i], args, t < 15000 ? t : 15000, out, sizeof(out)) == 0) {
+            lb_info("%s forgot %s before it joins again", peers[i], r.node);
+            return;
+        }
+        lb_info("%s did not forget %s (%s)", peers[i], r.node, out);
+    }
+}
+
+/*
+ * Reset the (stopped) node to join @peers (which, with @forget, still count
+ * it as a member and are told to forget it). A marker beside the data names
+ * the cluster it belonged to: until it has joined, it holds no data of its
+ * own and must not start a cluster of its own (its fresh data directory
+ * would claim that it stopped last).
+ */
+static int
+reset_to_join(char **peers, bool forget)
+{
+    char marker[sizeof(r.mnesia_dir) + 32], path[sizeof(r.mnesia_dir) + 32];
+    int rc;
+
+    joining_path(marker, sizeof(marker));
+    if (access(marker, F_OK) != 0) {
+        char **members;
+
+        snprintf(path, sizeof(path), "%s/cluster_nodes.config", r.mnesia_dir);
+        members = without_self(atoms_of(path));
+        for (size_t i = 0; peers && peers[i]; i++) {
+            peers_add(&members, peers[i]);
+        }
+        write_atoms(marker, members);
+        lb_argv_free(members);
+    }
+    if ((rc = reset_data()) == LB_OCF_SUCCESS && forget) {
+        forget_remotely(peers); /* they still count it as a member */
+    }
+    return rc;
+}
+
+/*
+ * No peer runs and the node was reset to join its cluster: it may start
+ * (an empty cluster) only when every member is known to be gone.
+ */
+static int
+no_data_of_its_own(char **members)
+{
+    char later[256] = "";
+
+    if (members[0] == NULL || peers_gone(members, later, sizeof(later))) {
+        lb_warn("node %s holds no data (it was reset to join its cluster) and every node that "
+                "holds data is gone: it starts an empty cluster",
+                r.node);
+        return LB_OCF_SUCCESS;
+    }
+    lb_exit_reason("node %s holds no data (it was reset to join its cluster): %s holds it and "
+                   "must start first",
+                   r.node, later);
+    return LB_OCF_ERR_GENERIC;
+}
+
 /*
  * The start proper: boot (with force_boot only when the nodes that stopped
  * after this one are known to be gone), join, reset when inconsistent.
+ * @running_before: nodes_running_at_shutdown before the start (NULL: absent).
  */
 static int
-start_loop(void)
+start_tries(const char *running_before)
 {
     struct lb_rmq_view view;
-    char peer[512] = "";
+    char peer[512] = "", marker[sizeof(r.mnesia_dir) + 32];
     int rc;
 
-    if ((rc = prepare_dirs()) != LB_OCF_SUCCESS) {
-        return rc;
-    }
     for (int attempt = 0, forced = 0; attempt < 4; attempt++) {
-        char **peers = join_list(), **others = NULL;
+        char **peers = join_list(), **others = NULL, **members;
         char later[256] = "";
         long long wait_until = 0;
+        bool unknown = false, one_round = false, probe = false, joined = false;
         enum boot b;
 
         if (peer[0]) {
             peers_add(&peers, peer); /* the peer that told us we are inconsistent */
         }
+        if ((peers == NULL || peers[0] == NULL) && !forced &&
+            (members = joining_members()) != NULL) {
+            rc = no_data_of_its_own(members);
+            lb_argv_free(members);
+            if (rc != LB_OCF_SUCCESS) {
+                lb_argv_free(peers);
+                return rc;
+            }
+            forced = 1; /* nothing to wait for */
+        }
         if ((peers == NULL || peers[0] == NULL) && !forced) {
             lb_info("no RabbitMQ node runs on the other nodes: %s starts its own cluster", r.node);
-            others = running_at_shutdown();
+            others = running_at_shutdown(&unknown);
             if (others && others[0] && peers_gone(others, later, sizeof(later))) {
                 force_boot();
                 forced = 1;
+            } else if (unknown && ordered_clone()) {
+                /* RabbitMQ tells whether it stopped last: then it does not wait a whole round
+                 * for its tables (every boot logs that it waits, and then that it synced) */
+                wait_until = lb_now_ms() + time_left(35000);
+                one_round = probe = true;
             } else if (others && others[0] && ordered_clone()) {
                 lb_argv_free(others);
                 lb_argv_free(peers);
                 return must_wait(later, "an ordered clone starts it only after this node");
-            } else if (others && others[0]) {
+            } else if (others && (others[0] || unknown)) {
                 /* keep enough time to stop the waiting server cleanly */
                 wait_until = lb_now_ms() + time_left(35000);
             }
             lb_argv_free(others);
         } else if (peers && peers[0]) {
-            /* peers run: still waiting for tables after this, it waits for nodes that are not back
-             */
-            long long cap = lb_now_ms() + time_left(35000);
-
-            wait_until = lb_now_ms() + RMQ_BEHIND_MS < cap ? lb_now_ms() + RMQ_BEHIND_MS : cap;
+            /* peers run: a node that waits a whole round for its tables waits for nodes that
+             * are not back */
+            wait_until = lb_now_ms() + time_left(35000);
+            one_round = true;
         }
-        b = boot(wait_until, &view, peer, sizeof(peer));
+        b = boot(wait_until, one_round, &view, peer, sizeof(peer));
         if (b == BOOT_UP && peers && peers[0] && !clustered(&view, peers)) {
             int j = join(peers, &view);
 
             b = j == 0 ? BOOT_UP : j > 0 ? BOOT_INCONSISTENT : BOOT_FAILED;
+            joined = j > 0; /* they count it as a member, it disagrees */
         }
         switch (b) {
         case BOOT_UP:
             lb_argv_free(peers);
+            joining_path(marker, sizeof(marker));
+            unlink(marker); /* it has data now */
             rc = finish_start(&view);
             lb_rmq_view_free(&view);
             return rc;
@@ -1709,7 +1922,7 @@ start_loop(void)
                         "behind the running cluster",
                         r.node, peers[0]);
                 boot_abort();
-                if ((rc = reset_data()) != LB_OCF_SUCCESS) {
+                if ((rc = reset_to_join(peers, true)) != LB_OCF_SUCCESS) {
                     lb_argv_free(peers);
                     return rc;
                 }
@@ -1717,11 +1930,14 @@ start_loop(void)
             }
             lb_warn("node %s waited for its peers in vain", r.node);
             boot_abort();
-            others = running_at_shutdown();
+            running_file_restore(running_before);
+            others = running_at_shutdown(&unknown);
             if (others == NULL || others[0] == NULL || !peers_gone(others, later, sizeof(later))) {
                 lb_argv_free(others);
                 lb_argv_free(peers);
-                return must_wait(later[0] ? later : "a peer", "it did not come back in time");
+                return must_wait(later[0] ? later : "a peer",
+                                 probe ? "RabbitMQ waits for its tables: it did not stop last"
+                                       : "it did not come back in time");
             }
             lb_argv_free(others);
             force_boot(); /* they went away while this node waited */
@@ -1729,7 +1945,10 @@ start_loop(void)
             break;
         case BOOT_INCONSISTENT:
             (void)server_stop(time_left(30000));
-            if ((rc = reset_data()) != LB_OCF_SUCCESS) {
+            if (peer[0]) {
+                peers_add(&peers, peer);
+            }
+            if ((rc = reset_to_join(peers, joined)) != LB_OCF_SUCCESS) {
                 lb_argv_free(peers);
                 return rc;
             }
@@ -1746,6 +1965,23 @@ start_loop(void)
     }
     lb_exit_reason("node %s could not start after resets and retries", r.node);
     return LB_OCF_ERR_GENERIC;
+}
+
+/* Prepare the directories, then start (keeping what nodes_running_at_shutdown said). */
+static int
+start_loop(void)
+{
+    char path[sizeof(r.mnesia_dir) + 32], *before;
+    int rc;
+
+    if ((rc = prepare_dirs()) != LB_OCF_SUCCESS) {
+        return rc;
+    }
+    snprintf(path, sizeof(path), "%s/nodes_running_at_shutdown", r.mnesia_dir);
+    before = lb_read_file(path);
+    rc = start_tries(before);
+    free(before);
+    return rc;
 }
 
 /* ------------------------------------------------------------ after start */
@@ -1884,7 +2120,8 @@ static const struct lb_agent rmq_agent = {
                 "online nodes; it keeps its data, and is reset only when its peers disagree "
                 "with its view of the cluster. After a full-cluster stop, the node that stopped "
                 "last starts at once and the others wait for it; force_boot only when Pacemaker "
-                "knows it to be gone (offline, or no longer a cluster node). In an ordered clone "
+                "knows it to be gone (offline, or no longer a cluster node); a node that does not "
+                "know whether it stopped last lets RabbitMQ decide. In an ordered clone "
                 "a node that did not stop last fails its start at once, so that Pacemaker starts "
                 "the last one first (set failure-timeout). monitor uses the management HTTP API "
                 "(rabbitmqctl without the rabbitmq_management plugin): the node runs, and is "

@@ -27,8 +27,10 @@
 #   6. full restart with the last node gone: target-role Stopped, the node
 #      that stopped last (read from the nodes_running_at_shutdown files) is
 #      powered off cleanly, target-role Started: the node that stopped after
-#      the others boots with force_boot, the clone runs on the two live nodes
-#      with the policy; the powered-off node comes back and rejoins.
+#      the others boots with force_boot, keeping the cluster's data (both
+#      durable queues, the policy); the third one joins it (reset first
+#      when it waits a whole round for its tables); no node starts an empty
+#      cluster; the powered-off node comes back and rejoins.
 #
 # TAP ("ok N - ..."), ending with "N passed, N failed". Needs root. Everything
 # it started (namespaces, processes, mounts, state and work directories) is
@@ -49,6 +51,8 @@ MEMBERS3="rabbit@node1 rabbit@node2 rabbit@node3"
 # the agent's own log lines (not the CIB updates every node logs)
 FORCED="rabbitmq-cluster(rabbitmq).*boots without waiting for its peers (force_boot)"
 REFUSED="rabbitmq-cluster(rabbitmq).*must start first"
+BEHIND="rabbitmq-cluster(rabbitmq).*its data is behind the running cluster"
+EMPTY="rabbitmq-cluster(rabbitmq).*starts an empty cluster"
 
 num=0 pass=0 fail=0 W='' T0=$SECONDS
 
@@ -231,6 +235,9 @@ queue_synced() {
 queue_kept() { # queue_kept NODE [QUEUE]: the queue holds its one message
 	api "$1" "/api/queues/%2F/${2:-lbt-durable}?columns=messages" | grep -q '"messages":1'
 }
+queue_declared() { # queue_declared NODE QUEUE
+	api "$1" "/api/queues/%2F/$2?columns=name" | grep -q "\"name\":\"$2\""
+}
 queue_put_via() { # queue_put_via NODE QUEUE: a durable queue, one persistent message
 	in_node "$1" curl -s -m 5 -u guest:guest -X PUT -H 'content-type: application/json' \
 		-d '{"durable":true}' "$API/api/queues/%2F/$2" >/dev/null &&
@@ -362,6 +369,10 @@ forced=$(nodes_log_since "$FORCED")
 ok "exactly one node booted with force_boot (${forced:-none}), $last being offline" \
 	test -n "$forced" -a "$(echo "$forced" | wc -w)" = 1
 ok "the policy survived the force_boot" policy_set "${rest%% *}"
+ok "both durable queues are still declared: the cluster's data was kept, not started empty" \
+	eval 'queue_declared "${rest%% *}" lbt-durable && queue_declared "${rest##* }" lbt-last'
+ok "no node started an empty cluster" test -z "$(nodes_log_since "$EMPTY")"
+say "nodes reset because they waited a whole round for their tables: $(nodes_log_since "$BEHIND")"
 "$CLUSTER" start "$last" >/dev/null 2>&1
 ok "$last is powered on and rejoins the cluster" timed "$last back" 300 healed
 say "failed operations crm_mon lists at the end: $(failed_ops)"

@@ -20,8 +20,12 @@
 # is then reset and joins again, full-cluster restarts (last stopped first,
 # data kept; peers known gone: force_boot; an ordered clone started on a node
 # that did not stop last: refused at once; a non-ordered one waits for the
-# last node, and fails without force_boot if it never comes), wrong credentials, an unreachable API, the
-# rabbitmqctl fallback without the management plugin, ocf-tester.
+# last node, and fails without force_boot if it never comes; nodes whose
+# nodes_running_at_shutdown is lost: RabbitMQ decides, the one that did not
+# stop last refuses, the last one boots), a node whose data is lost while its
+# peers still count it (a peer forgets it, it joins afresh), wrong
+# credentials, an unreachable API, the rabbitmqctl fallback without the
+# management plugin, ocf-tester.
 # TAP output, ending with "N passed, N failed". Every process it starts is
 # stopped by PID on exit (epmd too), and the state directory is removed
 # (KEEP_STATE=1 keeps it).
@@ -521,7 +525,42 @@ t_partition
 t_forget
 t_full_restart
 t_force_boot
+t_unknown_last() {
+	local f1=$STATE/n1/mnesia/rabbit1@localhost/nodes_running_at_shutdown
+	local f3=$STATE/n3/mnesia/rabbit3@localhost/nodes_running_at_shutdown
+	note "full-cluster restart, nodes that do not know whether they stopped last"
+	check "stop node1, node2, node3" stop_all 1 2 3
+	check "node1 and node3 have data but lose nodes_running_at_shutdown" \
+		bash -c "test -e '$f1' && test -e '$f3' && rm '$f1' '$f3'"
+	log_mark 1
+	expect "1:did not stop last" "start node1 of an ordered clone: RabbitMQ waits a round for its tables, so node1 refuses" \
+		1 start OCF_RESKEY_CRM_meta_ordered=true
+	check "node1 did not use force_boot" bash -c "! grep -q 'boots without waiting' '$STATE/n1/agent.log'"
+	check "no server of node1 is left" eventually 10 bash -c "! grep -lzs '^RABBITMQ_PID_FILE=$STATE/n1/' /proc/[0-9]*/environ"
+	check "node1's file is absent again (RabbitMQ's rewrite at boot undone)" test ! -e "$f1"
+	log_mark 3
+	expect 0 "start node3 of the ordered clone: it stopped last, RabbitMQ loads its tables at once" \
+		3 start OCF_RESKEY_CRM_meta_ordered=true
+	check "node3 did not use force_boot" bash -c "! grep -q 'boots without waiting' '$STATE/n3/agent.log'"
+	expect 0 "start node1: joins node3" 1 start
+	expect 0 "start node2" 2 start
+	check "node1 sees 3 running members" members_are 1 "$ALL3"
+	check "the durable message survived" eventually 20 queue_kept 1
+}
+t_lost_data() {
+	local d=$STATE/n1/mnesia/rabbit1@localhost
+	note "a node that lost its data while its peers still count it as a member"
+	expect 0 "stop node1 (no notification: node2 and node3 still count it)" 1 stop
+	check "node1's data directory is lost" bash -c "rm -rf '$d' && test ! -e '$d'"
+	log_mark 1
+	expect 0 "start node1: join_cluster finds it inconsistent, a peer forgets it, it joins afresh" 1 start
+	check "a peer forgot node1 before it joined again" log_has 1 "forgot rabbit1@localhost before it joins again"
+	check "no 'reset to join' marker is left once it joined" test ! -e "$d-lifeboat-joining"
+	check "node1 sees 3 running members" members_are 1 "$ALL3"
+}
 t_bounded_wait
+t_unknown_last
+t_lost_data
 t_bad_live
 t_stop_all
 t_ocf_tester
