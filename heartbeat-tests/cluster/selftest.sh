@@ -305,6 +305,10 @@ fi
 inos=$(cat "$LBT_STATE_DIR"/hub.ino "$LBT_STATE_DIR"/nodes/*/netns.ino 2>/dev/null | tr '\n' ' ')
 anchor=$(cat "$LBT_STATE_DIR/anchor.pid" 2>/dev/null || true)
 t0=$(now_ms)
+# clock ticks since boot when down began: a process started later is not the
+# cluster's (a namespace inode number may be reused by another test's)
+hz=$(getconf CLK_TCK)
+down_ticks=$(awk -v hz="$hz" '{ printf "%d", $1 * hz }' /proc/uptime)
 quiet_down() { "$C" down >"$TMP/down.log" 2>&1 || { sed 's/^/# /' "$TMP/down.log"; return 1; }; }
 check "down" quiet_down
 figure "down: $(($(now_ms) - t0)) ms"
@@ -312,10 +316,12 @@ figure "down: $(($(now_ms) - t0)) ms"
 check "no $PREFIX network namespaces are left" \
 	bash -c "! ip netns list | grep '^$PREFIX' >/dev/null"
 left_procs() {
-	local p ino st
+	local p ino st started
 	for p in /proc/[0-9]*; do
 		st=$(awk '/^State:/ { print $2 }' "$p/status" 2>/dev/null) || continue
 		[ "$st" = Z ] && continue
+		started=$(sed 's/.*) //' "$p/stat" 2>/dev/null | awk '{ print $20 }') || continue
+		[ -n "$started" ] && [ "$started" -gt "$down_ticks" ] && continue
 		ino=$(stat -L -c %i "$p/ns/net" 2>/dev/null) || continue
 		case " $inos " in *" $ino "*) echo "${p#/proc/}" ;; esac
 		if grep -qa -- "$LBT_STATE_DIR" "$p/cmdline" 2>/dev/null; then echo "${p#/proc/}"; fi
@@ -323,7 +329,12 @@ left_procs() {
 	[ -z "$anchor" ] || { [ -d "/proc/$anchor" ] && grep -qa lbt-anchor "/proc/$anchor/cmdline" && echo "$anchor"; }
 	return 0
 }
-left=$(left_procs | sort -u | tr '\n' ' ')
+# SIGKILLed processes may take a moment to go on a loaded machine
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	left=$(left_procs | sort -u | tr '\n' ' ')
+	[ -z "$left" ] && break
+	sleep 1
+done
 check "no harness processes are left${left:+ (left: $left)}" test -z "$left"
 check "no mounts are left" bash -c "! grep -q -e '$LBT_STATE_DIR' -e lbt-run -e lbt-sbin -e lbt-ocf /proc/self/mountinfo"
 check "the state dir is removed" test ! -e "$LBT_STATE_DIR"
