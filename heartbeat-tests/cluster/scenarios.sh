@@ -40,6 +40,8 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 TESTS=$(dirname "$HERE")
+# shellcheck source=heartbeat-tests/lib/leftovers.sh
+. "$TESTS/lib/leftovers.sh"
 REPO=$(dirname "$TESTS")
 C=$HERE/cluster
 export LBT_INSTANCE=${LBT_INSTANCE:-scen}
@@ -407,23 +409,13 @@ fault_scenario hang
 scenario_partition
 
 # ------------------------------------------------------------------ down ---
-inos=$(cat "$LBT_STATE_DIR"/hub.ino "$LBT_STATE_DIR"/nodes/*/netns.ino 2>/dev/null | tr '\n' ' ')
 t0=$(now_ms)
+lbt_mark_down
 quiet_down() { "$C" down >"$TMP/down.log" 2>&1 || { sed 's/^/# /' "$TMP/down.log"; return 1; }; }
 check "down" quiet_down
 diag "down: $(since "$t0") ms"
 check "no lbt-$LBT_INSTANCE-* namespaces are left" bash -c "! ip netns list | grep '^lbt-$LBT_INSTANCE-' >/dev/null"
-left_procs() { # processes in the cluster's namespaces (QEMU, libvirtd, pacemaker...)
-	local p ino st
-	for p in /proc/[0-9]*; do
-		st=$(awk '/^State:/ { print $2 }' "$p/status" 2>/dev/null) || continue
-		[ "$st" = Z ] && continue
-		ino=$(stat -L -c %i "$p/ns/net" 2>/dev/null) || continue
-		case " $inos " in *" $ino "*) echo "${p#/proc/}" ;; esac
-	done
-	return 0
-}
-left=$(left_procs | tr '\n' ' ')
+left=$(lbt_leftover_procs | tr '\n' ' ')
 check "no process of the cluster (pacemaker, libvirtd, QEMU) is left${left:+ (left: $left)}" test -z "$left"
 check "no mounts of the scenarios are left" bash -c "! grep -qF '$LBT_STATE_DIR' /proc/self/mountinfo"
 

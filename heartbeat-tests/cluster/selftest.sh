@@ -16,6 +16,8 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
+# shellcheck source=heartbeat-tests/lib/leftovers.sh
+. "$HERE/../lib/leftovers.sh"
 C=$HERE/cluster
 export LBT_INSTANCE=${LBT_INSTANCE:-st}
 export LBT_STATE_DIR=${LBT_STATE_DIR:-/var/tmp/lbt/$LBT_INSTANCE}
@@ -302,13 +304,9 @@ else
 fi
 
 # ------------------------------------------------------------------ down ---
-inos=$(cat "$LBT_STATE_DIR"/hub.ino "$LBT_STATE_DIR"/nodes/*/netns.ino 2>/dev/null | tr '\n' ' ')
 anchor=$(cat "$LBT_STATE_DIR/anchor.pid" 2>/dev/null || true)
 t0=$(now_ms)
-# clock ticks since boot when down began: a process started later is not the
-# cluster's (a namespace inode number may be reused by another test's)
-hz=$(getconf CLK_TCK)
-down_ticks=$(awk -v hz="$hz" '{ printf "%d", $1 * hz }' /proc/uptime)
+lbt_mark_down
 quiet_down() { "$C" down >"$TMP/down.log" 2>&1 || { sed 's/^/# /' "$TMP/down.log"; return 1; }; }
 check "down" quiet_down
 figure "down: $(($(now_ms) - t0)) ms"
@@ -316,25 +314,11 @@ figure "down: $(($(now_ms) - t0)) ms"
 check "no $PREFIX network namespaces are left" \
 	bash -c "! ip netns list | grep '^$PREFIX' >/dev/null"
 left_procs() {
-	local p ino st started
-	for p in /proc/[0-9]*; do
-		st=$(awk '/^State:/ { print $2 }' "$p/status" 2>/dev/null) || continue
-		[ "$st" = Z ] && continue
-		started=$(sed 's/.*) //' "$p/stat" 2>/dev/null | awk '{ print $20 }') || continue
-		[ -n "$started" ] && [ "$started" -gt "$down_ticks" ] && continue
-		ino=$(stat -L -c %i "$p/ns/net" 2>/dev/null) || continue
-		case " $inos " in *" $ino "*) echo "${p#/proc/}" ;; esac
-		if grep -qa -- "$LBT_STATE_DIR" "$p/cmdline" 2>/dev/null; then echo "${p#/proc/}"; fi
-	done
+	lbt_leftover_procs "$LBT_STATE_DIR"
 	[ -z "$anchor" ] || { [ -d "/proc/$anchor" ] && grep -qa lbt-anchor "/proc/$anchor/cmdline" && echo "$anchor"; }
 	return 0
 }
-# SIGKILLed processes may take a moment to go on a loaded machine
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	left=$(left_procs | sort -u | tr '\n' ' ')
-	[ -z "$left" ] && break
-	sleep 1
-done
+left=$(left_procs | sort -u | tr '\n' ' ')
 check "no harness processes are left${left:+ (left: $left)}" test -z "$left"
 check "no mounts are left" bash -c "! grep -q -e '$LBT_STATE_DIR' -e lbt-run -e lbt-sbin -e lbt-ocf /proc/self/mountinfo"
 check "the state dir is removed" test ! -e "$LBT_STATE_DIR"
