@@ -9,7 +9,8 @@
 #
 # The suites of the real components mostly wait (for a cluster to converge,
 # a service to start, Nova to act), so two lanes of them share the machine:
-# the cluster and control-plane suites, and the Nova suites. Every suite has
+# the cluster and control-plane suites, and the Nova suites (with libvirt and
+# HAProxy, to even the lanes out). Every suite has
 # its own namespaces, ports and state directories. Builds, sanitizers and
 # benchmarks run alone.
 set -uo pipefail
@@ -67,17 +68,18 @@ suite() {
 }
 
 lane_cluster() {
-	suite libvirt heartbeat-tests/libvirt/run.sh AGENT="$top/build/agents/VirtualDomain"
-	suite haproxy heartbeat-tests/haproxy/run.sh AGENT="$top/build/agents/haproxy"
 	suite attrd heartbeat-tests/live/attrd.sh top_builddir="$top/build"
 	suite cluster heartbeat-tests/cluster/selftest.sh LB_OCF_DIR="$top/build/agents"
 	suite scenarios heartbeat-tests/cluster/scenarios.sh LB_OCF_DIR="$top/build/agents"
 	suite simulate heartbeat-tests/simulate/run.sh LB_BUILD_DIR="$top/build"
 	suite galera heartbeat-tests/galera/run.sh AGENT="$top/build/agents/galera"
 	suite rabbitmq heartbeat-tests/rabbitmq/run.sh AGENT="$top/build/agents/rabbitmq-cluster"
+	suite rabbitmq-cluster heartbeat-tests/rabbitmq/cluster.sh AGENT="$top/build/agents/rabbitmq-cluster"
 }
 
 lane_nova() {
+	suite libvirt heartbeat-tests/libvirt/run.sh AGENT="$top/build/agents/VirtualDomain"
+	suite haproxy heartbeat-tests/haproxy/run.sh AGENT="$top/build/agents/haproxy"
 	suite fence-protocol heartbeat-tests/fence/protocol.sh FENCE_COMPUTE="$top/build/fence/fence_compute"
 	suite nova heartbeat-tests/nova/selftest.sh
 	suite fence-nova heartbeat-tests/fence/nova.sh FENCE_COMPUTE="$top/build/fence/fence_compute"
@@ -102,6 +104,10 @@ lanes lane_cluster lane_nova
 suite bench heartbeat-tests/bench/virtualdomain.sh AGENT_LB="$top/build/agents/VirtualDomain"
 suite bench-rabbitmq heartbeat-tests/bench/rabbitmq.sh AGENT_LB="$top/build/agents/rabbitmq-cluster"
 suite bench-galera heartbeat-tests/bench/galera.sh AGENT_LB="$top/build/agents/galera"
+suite bench-fence-compute heartbeat-tests/bench/fence_compute.sh top_builddir="$top/build"
+# N=10 only: N=50 takes 10-20 minutes here (heartbeat-tests/bench/evacuate.sh 10 50)
+[ -x heartbeat-tests/bench/evacuate.sh ] &&
+	stage bench-evacuate env top_builddir="$top/build" heartbeat-tests/bench/evacuate.sh 10
 
 passed=$(grep -c '^pass ' "$results")
 failed=$(grep -c '^fail ' "$results")
