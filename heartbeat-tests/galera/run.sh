@@ -45,18 +45,8 @@ num=0 pass=0 fail=0
 W='' writer_pid=''
 
 say() { printf '# %s\n' "$*"; }
-ok() { # ok DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	num=$((num + 1))
-	if "$@"; then
-		pass=$((pass + 1))
-		echo "ok $num - $desc"
-	else
-		fail=$((fail + 1))
-		echo "not ok $num - $desc"
-	fi
-}
+# shellcheck source=heartbeat-tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 skip() {
 	num=$((num + 1)) pass=$((pass + 1))
 	echo "ok $num - $1 # SKIP $2"

@@ -43,18 +43,8 @@ fail=0
 num=0
 
 log() { printf '# %s\n' "$*"; }
-ok() { # ok DESCRIPTION COMMAND... : one TAP line from a command's exit status
-	local desc=$1
-	shift
-	num=$((num + 1))
-	if "$@"; then
-		pass=$((pass + 1))
-		echo "ok $num - $desc"
-	else
-		fail=$((fail + 1))
-		echo "not ok $num - $desc"
-	fi
-}
+# shellcheck source=heartbeat-tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 eq() { # eq EXPECTED COMMAND... : command succeeds and its stdout equals EXPECTED
 	local want=$1 got rc
 	shift

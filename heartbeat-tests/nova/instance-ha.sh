@@ -68,18 +68,8 @@ victim=remote1 target=remote2
 num=0 pass=0 fail=0
 note() { printf '# %s\n' "$*"; }
 figure() { printf '# figure: %s: %s\n' "$1" "$2"; }
-check() { # check DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	num=$((num + 1))
-	if "$@"; then
-		pass=$((pass + 1))
-		echo "ok $num - $desc"
-	else
-		fail=$((fail + 1))
-		echo "not ok $num - $desc"
-	fi
-}
+# shellcheck source=heartbeat-tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 eventually() { # eventually SECONDS COMMAND...
 	local end=$((SECONDS + $1))
 	shift

@@ -57,18 +57,8 @@ EMPTY="rabbitmq-cluster(rabbitmq).*starts an empty cluster"
 num=0 pass=0 fail=0 W='' T0=$SECONDS
 
 say() { printf '# [%d s] %s\n' $((SECONDS - T0)) "$*"; }
-ok() { # ok DESCRIPTION COMMAND...
-	local desc=$1
-	shift
-	num=$((num + 1))
-	if "$@"; then
-		pass=$((pass + 1))
-		echo "ok $num - $desc"
-	else
-		fail=$((fail + 1))
-		echo "not ok $num - $desc"
-	fi
-}
+# shellcheck source=heartbeat-tests/lib/tap.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
 bail() {
 	num=$((num + 1)) fail=$((fail + 1))
 	echo "not ok $num - $*"
