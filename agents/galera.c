@@ -905,6 +905,12 @@ elect_bootstrap_node(void)
     already = best ? attr_get(best->node, "bootstrap") : NULL;
     if (already != NULL && strcmp(already, "true") == 0) {
         lb_debug("%s is already the bootstrap node", best->node);
+        if (strcmp(best->node, g.node) == 0) {
+            /* Our own start clears our score before it elects; another node's election
+               may have marked us in between: the mark without the score would never be
+               promoted. */
+            score_set(g.node);
+        }
     } else if (best != NULL) {
         char seq[32];
 
