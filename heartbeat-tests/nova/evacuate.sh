@@ -272,7 +272,7 @@ agent_run nopw validate-all
 ok "validate-all without a password: exit 6 (not configured)" rc_is nopw 6
 params OCF_RESKEY_auth_url=keystone:5000
 agent_run badurl start
-badurl_ok() { rc_is badurl 6 && err_has badurl "not an http"; }
+badurl_ok() { rc_is badurl 6 && err_has badurl "http:// or https:// URL"; }
 ok "start with auth_url 'keystone:5000': exit 6, saying why" badurl_ok
 params OCF_RESKEY_endpoint_type=sideURL
 agent_run badep validate-all
@@ -360,8 +360,24 @@ restore_host() {
 			[ "$(api GET "/os-services?binary=nova-compute&host=$h" | jq -r '.services[0].state')" = up ] && break
 			sleep 1
 		done
+		# Nova drops the COMPUTE_STATUS_DISABLED trait of a re-enabled host in
+		# placement only when its nova-compute is up at that moment (else at a
+		# later periodic task); until then the scheduler finds no valid host
+		for i in $(seq 90); do
+			enabled_in_placement "$h" && break
+			[ "$i" = 15 ] && api PUT "/os-services/$(service_id "$h")" '{"status": "enabled"}' >/dev/null
+			sleep 1
+		done
 	done
 	return $rc
+}
+enabled_in_placement() { # HOST: its resource provider lacks COMPUTE_STATUS_DISABLED
+	local url=${LBT_NOVA_PLACEMENT_URL:-} rp
+	[ -n "$url" ] || return 0
+	rp=$(curl -s -m 30 -H @"$TOKEN_FILE" "$url/resource_providers?name=$1" | jq -r '.resource_providers[0].uuid // empty')
+	[ -n "$rp" ] || return 1
+	curl -s -m 30 -H @"$TOKEN_FILE" -H "OpenStack-API-Version: placement 1.6" \
+		"$url/resource_providers/$rp/traits" | jq -e '(.traits | type) == "array" and (.traits | index("COMPUTE_STATUS_DISABLED") == null)' >/dev/null
 }
 mark() { inside crm_attribute -N "$1" -l reboot -n evacuate -v "$2" >/dev/null 2>&1; }
 attr() { inside attrd_updater -Q -n "$2" -N "$1" 2>/dev/null | sed -n 's/.*value="\([^"]*\)".*/\1/p'; }
