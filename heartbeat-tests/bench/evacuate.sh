@@ -410,6 +410,7 @@ for n in "${sizes[@]}"; do
 		"$(s_or "$(v floor "$n" fence)")" "$(s_or "$(v floor "$n" first)")" "$(s_or "$(v floor "$n" all)")"
 	printf '# %-5s %-42s %12s\n' "$n" "ratio peer/ours (all ACTIVE)" "$(ratio "$(v peer "$n" all)" "$(v ours "$n" all)")"
 	printf '# %-5s %-42s %12s\n' "$n" "ratio ours/floor (all ACTIVE)" "$(ratio "$(v ours "$n" all)" "$(v floor "$n" all)")"
+	printf '# %-5s %-42s %12s\n' "$n" "ratio peer/floor (the most any side can show)" "$(ratio "$(v peer "$n" all)" "$(v floor "$n" all)")"
 done
 echo
 for n in "${sizes[@]}"; do
@@ -427,6 +428,9 @@ if [ "$n50" != none ]; then
 		echo "# target: peer/ours >= 3x at N=50: met ($r)"
 	else
 		echo "# target: peer/ours >= 3x at N=50: NOT met ($r)"
+		# Nova's own time (the floor) bounds every side: when it is most of the
+		# peer's, no agent can be 3x faster than the peer on this machine
+		echo "# bound: Nova needs $(s_or "$(v floor 50 all)") s for the 50 alone (floor), the peer $(s_or "$n50") s: at most $(ratio "$n50" "$(v floor 50 all)") here"
 	fi
 fi
 exit 0
