@@ -14,28 +14,13 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "VirtualDomain.h"
 #include "lifeboat/domxml.h"
 #include "lifeboat/log.h"
 #include "lifeboat/ocf.h"
 #include "lifeboat/vrpc.h"
-
-#define FAST_HANDOVER (-1)
-
-static const struct lb_action fast_actions[] = {
-    {.name = "monitor"},
-    {.name = NULL},
-};
-
-static const struct lb_agent fast_agent = {
-    .name = VD_NAME,
-    .params = vd_params,
-    .actions = fast_actions,
-};
 
 /* Only the plain state check is done here; every extra goes to the full agent. */
 static bool
@@ -69,10 +54,10 @@ fast_running(struct lb_ctx *ctx, struct lb_vrpc *c, const char *name)
         return LB_OCF_SUCCESS; /* no utilization to keep current */
     }
     if (lb_vrpc_domain_info(c, name, &ncpu, &maxmem) < 0) {
-        return FAST_HANDOVER;
+        return LB_OCF_HANDOVER;
     }
     vd_util_want(ctx, ncpu, maxmem, want, sizeof(want));
-    return vd_util_is_cached(ctx, want) ? LB_OCF_SUCCESS : FAST_HANDOVER;
+    return vd_util_is_cached(ctx, want) ? LB_OCF_SUCCESS : LB_OCF_HANDOVER;
 }
 
 static int
@@ -85,7 +70,7 @@ fast_query(struct lb_ctx *ctx, struct lb_vrpc *c, const char *name)
         return LB_OCF_NOT_RUNNING;
     }
     if (rc < 0 || (rc = lb_vrpc_state_ocf(state)) < 0) {
-        return FAST_HANDOVER; /* an error or no state: let the full agent retry */
+        return LB_OCF_HANDOVER; /* an error or no state: let the full agent retry */
     }
     return rc == LB_OCF_SUCCESS ? fast_running(ctx, c, name) : rc;
 }
@@ -100,7 +85,7 @@ fast_monitor(struct lb_ctx *ctx)
     int rc;
 
     if (!fast_applicable(ctx) || !(name = fast_domain_name(ctx))) {
-        return FAST_HANDOVER;
+        return LB_OCF_HANDOVER;
     }
     rc = lb_vrpc_open(uri, left == LONG_MAX ? 30000 : left, &c);
     if (rc == -ETIMEDOUT) {
@@ -108,7 +93,7 @@ fast_monitor(struct lb_ctx *ctx)
         lb_exit_reason("libvirt daemon at %s did not answer within the monitor timeout", uri);
         rc = LB_OCF_ERR_GENERIC;
     } else if (rc < 0) {
-        rc = FAST_HANDOVER;
+        rc = LB_OCF_HANDOVER;
     } else {
         rc = fast_query(ctx, c, name);
     }
@@ -117,34 +102,20 @@ fast_monitor(struct lb_ctx *ctx)
     return rc;
 }
 
-/* Give the full agent what is left of this operation's timeout. */
-static void
-fast_pass_time_left(const struct lb_ctx *ctx)
-{
-    char buf[32];
-    long left = lb_ctx_time_left_ms(ctx, 0);
+static const struct lb_action fast_actions[] = {
+    {.name = "monitor", .fn = fast_monitor},
+    {.name = "status", .fn = fast_monitor},
+    {.name = NULL},
+};
 
-    if (ctx->timeout_ms > 0) {
-        snprintf(buf, sizeof(buf), "%ld", left > 1 ? left : 1);
-        setenv("OCF_RESKEY_CRM_meta_timeout", buf, 1);
-    }
-}
+static const struct lb_agent fast_agent = {
+    .name = VD_NAME,
+    .params = vd_params,
+    .actions = fast_actions,
+};
 
 int
 main(int argc, char **argv)
 {
-    if (argc == 2 && (!strcmp(argv[1], "monitor") || !strcmp(argv[1], "status"))) {
-        struct lb_ctx ctx;
-        int rc;
-
-        lb_log_init(VD_NAME, getenv("OCF_RESOURCE_INSTANCE"));
-        lb_ctx_init(&ctx, &fast_agent, argv[1]);
-        rc = fast_monitor(&ctx);
-        lb_log_close();
-        if (rc != FAST_HANDOVER) {
-            return rc;
-        }
-        fast_pass_time_left(&ctx);
-    }
-    return lb_ocf_exec_full(VD_NAME, argv);
+    return lb_ocf_fast_main(&fast_agent, argc, argv);
 }

@@ -12,9 +12,7 @@
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "galera.h"
 #include "lifeboat/log.h"
@@ -22,19 +20,6 @@
 #include "lifeboat/ocf.h"
 #include "lifeboat/proc.h"
 #include "lifeboat/wsrep.h"
-
-#define FAST_HANDOVER (-1)
-
-static const struct lb_action fast_actions[] = {
-    {.name = "monitor"},
-    {.name = NULL},
-};
-
-static const struct lb_agent fast_agent = {
-    .name = GALERA_NAME,
-    .params = galera_params,
-    .actions = fast_actions,
-};
 
 /* This node's Galera name is in wsrep_cluster_address (names from the environment only). */
 static bool
@@ -49,7 +34,7 @@ fast_member(const struct lb_ctx *ctx)
 }
 
 static int
-fast_monitor(const struct lb_ctx *ctx)
+fast_check(const struct lb_ctx *ctx)
 {
     long left = lb_ctx_time_left_ms(ctx, lb_ctx_watchdog_margin_ms(ctx) + 1000);
     struct galera_probe p;
@@ -60,47 +45,41 @@ fast_monitor(const struct lb_ctx *ctx)
     /* A probe restores the node's score and attributes: the full agent's job. */
     if (ctx->is_probe || ctx->node_name == NULL || !fast_member(ctx) ||
         (pid = galera_server_pid(ctx)) <= 0) {
-        return FAST_HANDOVER;
+        return LB_OCF_HANDOVER;
     }
     galera_query(ctx, &p, left < 10000 ? left : 10000);
     rc = galera_health(ctx, &p, pid, ctx->node_name, why, sizeof(why));
     if (rc == LB_OCF_DEGRADED_PROMOTED) {
         lb_warn("%s", why);
     } else if (rc != LB_OCF_RUNNING_PROMOTED) {
-        rc = FAST_HANDOVER; /* the full agent reports it and withdraws the node's attribute */
+        rc = LB_OCF_HANDOVER; /* the full agent reports it and withdraws the node's attribute */
     }
     return rc;
 }
 
-/* Give the full agent what is left of this operation's timeout. */
-static void
-fast_pass_time_left(const struct lb_ctx *ctx)
+/* The check, then libmariadb's own clean-up (before the runtime closes the log). */
+static int
+fast_monitor(struct lb_ctx *ctx)
 {
-    char buf[32];
-    long left = lb_ctx_time_left_ms(ctx, 0);
+    int rc = fast_check(ctx);
 
-    if (ctx->timeout_ms > 0) {
-        snprintf(buf, sizeof(buf), "%ld", left > 1 ? left : 1);
-        setenv("OCF_RESKEY_CRM_meta_timeout", buf, 1);
-    }
+    lb_mariadb_library_end();
+    return rc;
 }
+
+static const struct lb_action fast_actions[] = {
+    {.name = "monitor", .fn = fast_monitor},
+    {.name = NULL},
+};
+
+static const struct lb_agent fast_agent = {
+    .name = GALERA_NAME,
+    .params = galera_params,
+    .actions = fast_actions,
+};
 
 int
 main(int argc, char **argv)
 {
-    if (argc == 2 && !strcmp(argv[1], "monitor")) {
-        struct lb_ctx ctx;
-        int rc;
-
-        lb_log_init(GALERA_NAME, getenv("OCF_RESOURCE_INSTANCE"));
-        lb_ctx_init(&ctx, &fast_agent, argv[1]);
-        rc = fast_monitor(&ctx);
-        lb_mariadb_library_end();
-        lb_log_close();
-        if (rc != FAST_HANDOVER) {
-            return rc;
-        }
-        fast_pass_time_left(&ctx);
-    }
-    return lb_ocf_exec_full(GALERA_NAME, argv);
+    return lb_ocf_fast_main(&fast_agent, argc, argv);
 }

@@ -352,3 +352,37 @@ lb_ocf_exec_full(const char *name, char **argv)
     lb_exit_reason("cannot run %s: %s", path, strerror(errno));
     return LB_OCF_ERR_INSTALLED;
 }
+
+/* Give the full agent what is left of this operation's timeout. */
+static void
+lb_pass_time_left(const struct lb_ctx *ctx)
+{
+    char buf[32];
+    long left = lb_ctx_time_left_ms(ctx, 0);
+
+    if (ctx->timeout_ms > 0) {
+        snprintf(buf, sizeof(buf), "%ld", left > 1 ? left : 1);
+        setenv("OCF_RESKEY_CRM_meta_timeout", buf, 1);
+    }
+}
+
+int
+lb_ocf_fast_main(const struct lb_agent *agent, int argc, char **argv)
+{
+    const struct lb_action *act = argc == 2 ? lb_find_action(agent, argv[1]) : NULL;
+
+    if (act != NULL) {
+        struct lb_ctx ctx;
+        int rc;
+
+        lb_log_init(agent->name, getenv("OCF_RESOURCE_INSTANCE"));
+        lb_ctx_init(&ctx, agent, argv[1]);
+        rc = act->fn(&ctx);
+        lb_log_close();
+        if (rc != LB_OCF_HANDOVER) {
+            return rc;
+        }
+        lb_pass_time_left(&ctx);
+    }
+    return lb_ocf_exec_full(agent->name, argv);
+}

@@ -110,6 +110,19 @@ int lb_ocf_main(const struct lb_agent *agent, int argc, char **argv);
  */
 int lb_ocf_exec_full(const char *name, char **argv);
 
+/* What a front's action returns when the full agent must decide. */
+#define LB_OCF_HANDOVER (-1)
+
+/**
+ * main() of a libc-only front of agent @agent->name. When the one argument
+ * names an action of @agent's table, its fn answers (with the log and a
+ * context set up as lb_ocf_main() would, but no validation): an OCF exit code
+ * is returned as is. Any other action, and LB_OCF_HANDOVER, replace this
+ * process by the full agent (lb_ocf_exec_full), told what is left of the
+ * operation's timeout. Returns an exit code only if that exec fails.
+ */
+int lb_ocf_fast_main(const struct lb_agent *agent, int argc, char **argv);
+
 /** Fill @ctx from the environment for @action (also used by tests). */
 void lb_ctx_init(struct lb_ctx *ctx, const struct lb_agent *agent, const char *action);
 
