@@ -169,10 +169,21 @@ xpath_build(const char *fmt, const char *a, const char *b)
 
 /* ------------------------------------------------------------ XML helpers */
 
-static bool
-xml_is(const xmlNode *x, const char *name)
+bool
+lb_cib_xml_is(const xmlNode *x, const char *name)
 {
     return x != NULL && x->type == XML_ELEMENT_NODE && strcmp((const char *)x->name, name) == 0;
+}
+
+xmlNode *
+lb_cib_xml_child(const xmlNode *x, const char *name)
+{
+    for (xmlNode *c = x ? x->children : NULL; c != NULL; c = c->next) {
+        if (lb_cib_xml_is(c, name)) {
+            return c;
+        }
+    }
+    return NULL;
 }
 
 /* First element child of @x, or the next element sibling after @x. */
@@ -202,7 +213,7 @@ xml_next_elem(const xmlNode *x)
 static xmlNode *
 first_match(xmlNode *answer)
 {
-    return xml_is(answer, "xpath-query") ? xml_first_elem(answer) : answer;
+    return lb_cib_xml_is(answer, "xpath-query") ? xml_first_elem(answer) : answer;
 }
 
 /* ------------------------------------------------------------ CIB connection */
@@ -459,8 +470,8 @@ clone_stripped_len(const char *id)
 static bool
 is_rsc_tag(const xmlNode *x)
 {
-    return xml_is(x, "primitive") || xml_is(x, "group") || xml_is(x, "clone") ||
-           xml_is(x, "master") || xml_is(x, "bundle");
+    return lb_cib_xml_is(x, "primitive") || lb_cib_xml_is(x, "group") ||
+           lb_cib_xml_is(x, "clone") || lb_cib_xml_is(x, "master") || lb_cib_xml_is(x, "bundle");
 }
 
 /* Depth-first search for the resource element with id @id under @x. */
@@ -488,7 +499,7 @@ find_rsc(xmlNode *x, const char *id)
 static int
 collect_prims(xmlNode *x, struct rsc_target *t)
 {
-    if (xml_is(x, "primitive")) {
+    if (lb_cib_xml_is(x, "primitive")) {
         const char **p = realloc(t->prims, (t->nprims + 1) * sizeof(*p));
 
         if (p == NULL) {
@@ -510,17 +521,17 @@ collect_prims(xmlNode *x, struct rsc_target *t)
 static bool
 clone_is_promotable(const xmlNode *clone)
 {
-    if (xml_is(clone, "master")) {
+    if (lb_cib_xml_is(clone, "master")) {
         return true;
     }
     for (xmlNode *m = xml_first_elem(clone); m != NULL; m = xml_next_elem(m)) {
-        if (!xml_is(m, "meta_attributes")) {
+        if (!lb_cib_xml_is(m, "meta_attributes")) {
             continue;
         }
         for (xmlNode *nv = xml_first_elem(m); nv != NULL; nv = xml_next_elem(nv)) {
             const char *n = crm_element_value(nv, "name");
 
-            if (xml_is(nv, "nvpair") && n != NULL && strcmp(n, "promotable") == 0) {
+            if (lb_cib_xml_is(nv, "nvpair") && n != NULL && strcmp(n, "promotable") == 0) {
                 return crm_is_true(crm_element_value(nv, "value"));
             }
         }
@@ -533,7 +544,7 @@ static bool
 in_promotable(const xmlNode *x)
 {
     for (; x != NULL && x->type == XML_ELEMENT_NODE; x = x->parent) {
-        if ((xml_is(x, "clone") || xml_is(x, "master")) && clone_is_promotable(x)) {
+        if ((lb_cib_xml_is(x, "clone") || lb_cib_xml_is(x, "master")) && clone_is_promotable(x)) {
             return true;
         }
     }
@@ -572,7 +583,7 @@ target_resolve(const char *rsc, struct rsc_target *t)
     elem = find_rsc(t->resources, rsc);
     if (elem == NULL && strcmp(t->bare, rsc) != 0) {
         elem = find_rsc(t->resources, t->bare);
-        if (elem != NULL && !xml_is(elem, "primitive")) {
+        if (elem != NULL && !lb_cib_xml_is(elem, "primitive")) {
             elem = NULL;
         }
         t->instance = rsc;
@@ -814,7 +825,7 @@ history_role(const xmlNode *lrm_rsc, enum role *out)
     enum role r = ROLE_UNKNOWN;
 
     for (xmlNode *x = xml_first_elem(lrm_rsc); x != NULL; x = xml_next_elem(x)) {
-        n += xml_is(x, "lrm_rsc_op");
+        n += lb_cib_xml_is(x, "lrm_rsc_op");
     }
     ops = calloc(n ? n : 1, sizeof(*ops));
     if (ops == NULL) {
@@ -822,7 +833,7 @@ history_role(const xmlNode *lrm_rsc, enum role *out)
     }
     n = 0;
     for (xmlNode *x = xml_first_elem(lrm_rsc); x != NULL; x = xml_next_elem(x)) {
-        if (xml_is(x, "lrm_rsc_op")) {
+        if (lb_cib_xml_is(x, "lrm_rsc_op")) {
             op_entry_fill(x, n, &ops[n]);
             n++;
         }
@@ -850,23 +861,24 @@ history_role(const xmlNode *lrm_rsc, enum role *out)
 static int
 node_role(const xmlNode *node_state, const struct rsc_target *t, enum role *out, bool *seen)
 {
-    const xmlNode *lrm = xml_is(node_state, "lrm") ? node_state : NULL;
+    const xmlNode *lrm = lb_cib_xml_is(node_state, "lrm") ? node_state : NULL;
     enum role best = ROLE_STOPPED;
 
     for (xmlNode *c = xml_first_elem(node_state); lrm == NULL && c != NULL; c = xml_next_elem(c)) {
-        if (xml_is(c, "lrm")) {
+        if (lb_cib_xml_is(c, "lrm")) {
             lrm = c;
         }
     }
     for (xmlNode *rs = xml_first_elem(lrm); rs != NULL; rs = xml_next_elem(rs)) {
-        if (!xml_is(rs, "lrm_resources")) {
+        if (!lb_cib_xml_is(rs, "lrm_resources")) {
             continue;
         }
         for (xmlNode *r = xml_first_elem(rs); r != NULL; r = xml_next_elem(r)) {
             enum role role = ROLE_STOPPED;
             int rc;
 
-            if (!xml_is(r, "lrm_resource") || !target_matches(t, crm_element_value(r, "id"))) {
+            if (!lb_cib_xml_is(r, "lrm_resource") ||
+                !target_matches(t, crm_element_value(r, "id"))) {
                 continue;
             }
             *seen = true;
@@ -987,7 +999,7 @@ lb_cib_resource_nodes(const char *rsc, char ***nodes)
         enum role r = ROLE_STOPPED;
         const char *uname = crm_element_value(ns, "uname");
 
-        if (!xml_is(ns, "node_state") || uname == NULL) {
+        if (!lb_cib_xml_is(ns, "node_state") || uname == NULL) {
             continue;
         }
         rc = node_role(ns, &t, &r, &seen);
@@ -1118,7 +1130,7 @@ write_new(const xmlNode *prim, const char *name, const char *value)
     int rc = -ENOMEM;
 
     for (xmlNode *c = xml_first_elem(prim); c != NULL && set_id == NULL; c = xml_next_elem(c)) {
-        if (xml_is(c, "utilization")) {
+        if (lb_cib_xml_is(c, "utilization")) {
             set_id = crm_element_value(c, "id");
         }
     }
@@ -1192,13 +1204,13 @@ lb_cib_set_utilization(const char *rsc, const char *name, const char *value)
     }
     prim = first_match(answer);
     for (xmlNode *set = xml_first_elem(prim); rc == 0 && set != NULL; set = xml_next_elem(set)) {
-        if (!xml_is(set, "utilization")) {
+        if (!lb_cib_xml_is(set, "utilization")) {
             continue;
         }
         for (xmlNode *nv = xml_first_elem(set); rc == 0 && nv != NULL; nv = xml_next_elem(nv)) {
             const char *n = crm_element_value(nv, "name");
 
-            if (xml_is(nv, "nvpair") && n != NULL && strcmp(n, name) == 0) {
+            if (lb_cib_xml_is(nv, "nvpair") && n != NULL && strcmp(n, name) == 0) {
                 found = true;
                 rc = write_existing(nv, name, value, &wrote);
             }
@@ -1251,6 +1263,22 @@ ipc_close(pcmk_ipc_api_t *api)
     }
 }
 
+/* The end of a request with a string answer: @rc of the request, else the
+   @reply_rc its callback left. On success *@out takes @answer; else it is freed. */
+static int
+take_answer(int rc, int reply_rc, char *answer, char **out)
+{
+    if (rc == 0) {
+        rc = reply_rc;
+    }
+    if (rc == 0) {
+        *out = answer;
+    } else {
+        free(answer);
+    }
+    return rc;
+}
+
 /* ------------------------------------------------------------ local node */
 
 struct name_reply {
@@ -1301,15 +1329,7 @@ lb_cib_local_node(char **name)
         rc = err_from_rc(pcmk_controld_api_node_info(api, 0)); /* 0: this node */
         ipc_close(api);
     }
-    if (rc == 0) {
-        rc = reply.rc;
-    }
-    if (rc == 0) {
-        *name = reply.name;
-    } else {
-        free(reply.name);
-    }
-    return rc;
+    return take_answer(rc, reply.rc, reply.name, name);
 }
 
 /* ------------------------------------------------------------ attrd */
@@ -1320,6 +1340,23 @@ struct attrd_reply {
     int rc;
 };
 
+/* True when @reply answers a query; false for any other event (left alone)
+   and for a failed query (*@rc gets why). */
+static bool
+attrd_query_answer(enum pcmk_ipc_event type, crm_exit_t status,
+                   const pcmk__attrd_api_reply_t *reply, int *rc)
+{
+    if (type != pcmk_ipc_event_reply) {
+        return false;
+    }
+    if (status != CRM_EX_OK || reply == NULL || reply->reply_type != pcmk__attrd_reply_query) {
+        /* attrd's client library reports an unknown attribute as ENXIO */
+        *rc = ((int)status == ENXIO) ? -ENXIO : -EPROTO;
+        return false;
+    }
+    return true;
+}
+
 /* Attribute manager reply to a query: pick the value for the asked node. */
 static void
 attrd_cb(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t status, void *event_data,
@@ -1327,18 +1364,14 @@ attrd_cb(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t status, void 
 {
     struct attrd_reply *r = user_data;
     const pcmk__attrd_api_reply_t *reply = event_data;
+    const pcmk__attrd_query_pair_t *pick = NULL;
+    const GList *pairs;
 
     (void)api;
-    if (type != pcmk_ipc_event_reply) {
+    if (!attrd_query_answer(type, status, reply, &r->rc)) {
         return;
     }
-    if (status != CRM_EX_OK || reply == NULL || reply->reply_type != pcmk__attrd_reply_query) {
-        /* attrd's client library reports an unknown attribute as ENXIO */
-        r->rc = ((int)status == ENXIO) ? -ENXIO : -EPROTO;
-        return;
-    }
-    const pcmk__attrd_query_pair_t *pick = NULL;
-    const GList *pairs = reply->data.pairs;
+    pairs = reply->data.pairs;
 
     for (const GList *it = pairs; it != NULL && pick == NULL; it = it->next) {
         const pcmk__attrd_query_pair_t *pair = it->data;
@@ -1433,16 +1466,8 @@ lb_attrd_query(const char *node, const char *name, char **value)
         rc = err_from_rc(pcmk__attrd_api_query(api, reply.node, name, 0));
         ipc_close(api);
     }
-    if (rc == 0) {
-        rc = reply.rc;
-    }
-    if (rc == 0) {
-        *value = reply.value;
-    } else {
-        free(reply.value);
-    }
     free(local);
-    return rc;
+    return take_answer(rc, reply.rc, reply.value, value);
 }
 
 struct attrd_all {
@@ -1461,11 +1486,7 @@ attrd_all_cb(pcmk_ipc_api_t *api, enum pcmk_ipc_event type, crm_exit_t status, v
     size_t n = 0;
 
     (void)api;
-    if (type != pcmk_ipc_event_reply) {
-        return;
-    }
-    if (status != CRM_EX_OK || reply == NULL || reply->reply_type != pcmk__attrd_reply_query) {
-        r->rc = ((int)status == ENXIO) ? -ENXIO : -EPROTO;
+    if (!attrd_query_answer(type, status, reply, &r->rc)) {
         return;
     }
     lb_strv_free(r->nodes);
@@ -1554,7 +1575,7 @@ name_listed(const char *name, char *const names[])
 static bool
 has_named_nvpair(const xmlNode *x, char *const names[])
 {
-    if (xml_is(x, "nvpair") && name_listed(crm_element_value(x, "name"), names)) {
+    if (lb_cib_xml_is(x, "nvpair") && name_listed(crm_element_value(x, "name"), names)) {
         return true;
     }
     for (xmlNode *c = xml_first_elem(x); c != NULL; c = xml_next_elem(c)) {
@@ -1660,7 +1681,7 @@ diff_touches(const xmlNode *diff, char *const names[])
         return has_named_nvpair(diff, names);
     }
     for (xmlNode *c = xml_first_elem(diff); c != NULL; c = xml_next_elem(c)) {
-        if (xml_is(c, "change") && change_touches(c, names)) {
+        if (lb_cib_xml_is(c, "change") && change_touches(c, names)) {
             return true;
         }
     }

@@ -14,24 +14,8 @@
 #include <crm/crm.h>
 #include <crm/msg_xml.h>
 
+#include "lifeboat/cib.h"
 #include "lifeboat/nodeattrs.h"
-
-static bool
-is_elem(const xmlNode *x, const char *name)
-{
-    return x != NULL && x->type == XML_ELEMENT_NODE && strcmp((const char *)x->name, name) == 0;
-}
-
-static xmlNode *
-child(const xmlNode *x, const char *name)
-{
-    for (xmlNode *c = x ? x->children : NULL; c != NULL; c = c->next) {
-        if (is_elem(c, name)) {
-            return c;
-        }
-    }
-    return NULL;
-}
 
 /* A negative errno for a legacy Pacemaker return code. */
 static int
@@ -109,7 +93,7 @@ find_value(const xmlNode *x, const char *name)
         if (c->type != XML_ELEMENT_NODE) {
             continue;
         }
-        if (is_elem(c, "nvpair")) {
+        if (lb_cib_xml_is(c, "nvpair")) {
             n = crm_element_value(c, "name");
             if (n != NULL && strcmp(n, name) == 0) {
                 return crm_element_value(c, "value");
@@ -150,7 +134,7 @@ uname_of(const xmlNode *nodes, const char *id)
     for (xmlNode *c = nodes ? nodes->children : NULL; id && c != NULL; c = c->next) {
         const char *cid = crm_element_value(c, "id");
 
-        if (is_elem(c, "node") && cid != NULL && strcmp(cid, id) == 0) {
+        if (lb_cib_xml_is(c, "node") && cid != NULL && strcmp(cid, id) == 0) {
             return crm_element_value(c, "uname");
         }
     }
@@ -160,21 +144,21 @@ uname_of(const xmlNode *nodes, const char *id)
 static int
 collect(const xmlNode *cib, const char *name, bool transient, struct lb_nodeattr **v, size_t *n)
 {
-    const xmlNode *nodes = child(child(cib, "configuration"), "nodes");
-    const xmlNode *top = transient ? child(cib, "status") : nodes;
+    const xmlNode *nodes = lb_cib_xml_child(lb_cib_xml_child(cib, "configuration"), "nodes");
+    const xmlNode *top = transient ? lb_cib_xml_child(cib, "status") : nodes;
     const char *tag = transient ? "node_state" : "node";
 
     for (xmlNode *c = top ? top->children : NULL; c != NULL; c = c->next) {
         const char *node, *value;
 
-        if (!is_elem(c, tag)) {
+        if (!lb_cib_xml_is(c, tag)) {
             continue;
         }
         node = crm_element_value(c, "uname");
         if (node == NULL) {
             node = uname_of(nodes, crm_element_value(c, "id"));
         }
-        value = find_value(transient ? child(c, XML_TAG_TRANSIENT_NODEATTRS) : c, name);
+        value = find_value(transient ? lb_cib_xml_child(c, XML_TAG_TRANSIENT_NODEATTRS) : c, name);
         if (node != NULL && value != NULL && add(v, n, node, value) < 0) {
             return -ENOMEM;
         }

@@ -14,24 +14,8 @@
 #include <crm/common/xml.h>
 #include <crm/crm.h>
 
+#include "lifeboat/cib.h"
 #include "lifeboat/nodes.h"
-
-static bool
-is_elem(const xmlNode *x, const char *name)
-{
-    return x != NULL && x->type == XML_ELEMENT_NODE && strcmp((const char *)x->name, name) == 0;
-}
-
-static xmlNode *
-child(const xmlNode *x, const char *name)
-{
-    for (xmlNode *c = x ? x->children : NULL; c != NULL; c = c->next) {
-        if (is_elem(c, name)) {
-            return c;
-        }
-    }
-    return NULL;
-}
 
 /* in_ccm is "true"/"false" in Pacemaker 2.1.5, a join timestamp in later versions. */
 static bool
@@ -44,16 +28,16 @@ flag_or_stamp(const char *v)
 static const char *
 property(xmlNode *cib, const char *name)
 {
-    xmlNode *cfg = child(child(cib, "configuration"), "crm_config");
+    xmlNode *cfg = lb_cib_xml_child(lb_cib_xml_child(cib, "configuration"), "crm_config");
 
     for (xmlNode *set = cfg ? cfg->children : NULL; set != NULL; set = set->next) {
-        if (!is_elem(set, "cluster_property_set")) {
+        if (!lb_cib_xml_is(set, "cluster_property_set")) {
             continue;
         }
         for (xmlNode *nv = set->children; nv != NULL; nv = nv->next) {
             const char *n = crm_element_value(nv, "name");
 
-            if (is_elem(nv, "nvpair") && n != NULL && strcmp(n, name) == 0) {
+            if (lb_cib_xml_is(nv, "nvpair") && n != NULL && strcmp(n, name) == 0) {
                 return crm_element_value(nv, "value");
             }
         }
@@ -99,7 +83,7 @@ state_name(xmlNode *cib, xmlNode *ns)
 {
     const char *uname = crm_element_value(ns, "uname");
     const char *id = crm_element_value(ns, "id");
-    xmlNode *cfg = child(child(cib, "configuration"), "nodes");
+    xmlNode *cfg = lb_cib_xml_child(lb_cib_xml_child(cib, "configuration"), "nodes");
 
     if (uname != NULL) {
         return uname;
@@ -107,7 +91,7 @@ state_name(xmlNode *cib, xmlNode *ns)
     for (xmlNode *n = cfg ? cfg->children : NULL; id != NULL && n != NULL; n = n->next) {
         const char *nid = crm_element_value(n, "id");
 
-        if (is_elem(n, "node") && nid != NULL && strcmp(nid, id) == 0) {
+        if (lb_cib_xml_is(n, "node") && nid != NULL && strcmp(nid, id) == 0) {
             return crm_element_value(n, "uname");
         }
     }
@@ -142,8 +126,8 @@ collect(xmlNode *cib, struct lb_nodes *nodes)
     const char *startup = property(cib, "startup-fencing");
     bool fencing = stonith == NULL || crm_is_true(stonith);
     bool unseen_unclean = fencing && (startup == NULL || crm_is_true(startup));
-    xmlNode *cfg = child(child(cib, "configuration"), "nodes");
-    xmlNode *status = child(cib, "status");
+    xmlNode *cfg = lb_cib_xml_child(lb_cib_xml_child(cib, "configuration"), "nodes");
+    xmlNode *status = lb_cib_xml_child(cib, "status");
 
     nodes->quorate = crm_is_true(crm_element_value(cib, "have-quorum"));
     for (xmlNode *n = cfg ? cfg->children : NULL; n != NULL; n = n->next) {
@@ -151,7 +135,7 @@ collect(xmlNode *cib, struct lb_nodes *nodes)
         const char *type = crm_element_value(n, "type");
         struct lb_node *node;
 
-        if (!is_elem(n, "node") || uname == NULL) {
+        if (!lb_cib_xml_is(n, "node") || uname == NULL) {
             continue;
         }
         if ((node = add_node(nodes, uname)) == NULL) {
@@ -164,7 +148,7 @@ collect(xmlNode *cib, struct lb_nodes *nodes)
         const char *name;
         struct lb_node *node;
 
-        if (!is_elem(ns, "node_state") || (name = state_name(cib, ns)) == NULL) {
+        if (!lb_cib_xml_is(ns, "node_state") || (name = state_name(cib, ns)) == NULL) {
             continue;
         }
         if ((node = add_node(nodes, name)) == NULL) {

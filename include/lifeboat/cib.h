@@ -91,4 +91,13 @@ void lb_strv_free(char **v);
 /** Disconnect the cached CIB connection (at exit). */
 void lb_cib_close(void);
 
+/* For the lib/ modules that walk CIB XML themselves (libxml2's xmlNode). */
+struct _xmlNode;
+
+/** True when @x is an element named @name (false for NULL). */
+bool lb_cib_xml_is(const struct _xmlNode *x, const char *name);
+
+/** The first child element of @x (which may be NULL) named @name, or NULL. */
+struct _xmlNode *lb_cib_xml_child(const struct _xmlNode *x, const char *name);
+
 #endif
