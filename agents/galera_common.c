@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "galera.h"
-#include "lifeboat/daemon.h"
 #include "lifeboat/log.h"
 #include "lifeboat/mariadb.h"
 #include "lifeboat/ocf.h"
@@ -239,7 +238,7 @@ is_server(const struct lb_ctx *ctx, pid_t pid)
     const char *binary = lb_param_str(ctx, "binary");
     char comm[64], base[PATH_MAX];
 
-    if (lb_pid_comm(pid, comm, sizeof(comm)) < 0) {
+    if (lb_process_comm(pid, comm, sizeof(comm)) < 0) {
         return false;
     }
     snprintf(base, sizeof(base), "%s", binary ? binary : "");

@@ -1102,7 +1102,7 @@ server_pid(void)
     int rc;
 
     if (lb_process_pidfile(r.pid_file, &pid) < 0 || !lb_process_alive(pid) ||
-        lb_pid_comm(pid, comm, sizeof(comm)) < 0 || strcmp(comm, "beam.smp") != 0) {
+        lb_process_comm(pid, comm, sizeof(comm)) < 0 || strcmp(comm, "beam.smp") != 0) {
         return 0;
     }
     rc = lb_process_getenv(pid, "RABBITMQ_PID_FILE", pf, sizeof(pf));

@@ -1,6 +1,6 @@
 /*
  * lifeboat daemon: double fork into a new session, exec failures reported back
- * through a close-on-exec pipe; what a PID runs; access checks as a user.
+ * through a close-on-exec pipe; access checks as a user.
  */
 #include "config.h"
 
@@ -277,28 +277,6 @@ int
 lb_daemon_spawn(const char *const argv[], pid_t *pid)
 {
     return lb_daemon_spawn_opts(argv, NULL, pid, NULL);
-}
-
-int
-lb_pid_comm(pid_t pid, char *buf, size_t len)
-{
-    char path[64];
-    ssize_t n;
-    int fd;
-
-    snprintf(path, sizeof(path), "/proc/%ld/comm", (long)pid);
-    fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        return -errno;
-    }
-    n = read(fd, buf, len - 1);
-    close(fd);
-    if (n < 0) {
-        return -EIO;
-    }
-    buf[n] = '\0';
-    buf[strcspn(buf, "\n")] = '\0';
-    return 0;
 }
 
 int

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -46,31 +47,48 @@ lb_process_pidfile(const char *path, pid_t *pid)
 }
 
 /*
- * State letter and parent of @pid from /proc/PID/stat ("PID (comm) S PPID ...";
- * comm may hold spaces and parentheses, so parse from the last ')').
- * Returns 0 or -errno.
+ * /proc/PID/stat of @pid into @buf ("PID (comm) S PPID ..."). Returns the
+ * text after the last ')' (comm may hold blanks and parentheses), or NULL
+ * with *@err set to -errno (-ESRCH when no such process).
  */
-static int
-lb_process_stat(pid_t pid, char *state, pid_t *ppid)
+static const char *
+lb_process_stat_fields(pid_t pid, char *buf, size_t len, int *err)
 {
-    char path[64], buf[1024], *paren;
+    char path[64];
+    const char *paren;
     FILE *f;
     size_t n;
-    int pp;
 
     if (pid < 1) {
-        return -EINVAL;
+        *err = -EINVAL;
+        return NULL;
     }
     snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
     f = fopen(path, "re");
     if (!f) {
-        return errno == ENOENT ? -ESRCH : -errno;
+        *err = errno == ENOENT ? -ESRCH : -errno;
+        return NULL;
     }
-    n = fread(buf, 1, sizeof(buf) - 1, f);
+    n = fread(buf, 1, len - 1, f);
     fclose(f);
     buf[n] = '\0';
     paren = strrchr(buf, ')');
-    if (!paren || sscanf(paren + 1, " %c %d", state, &pp) != 2) {
+    *err = paren ? 0 : -EINVAL;
+    return paren;
+}
+
+/* State letter and parent of @pid from /proc/PID/stat. Returns 0 or -errno. */
+static int
+lb_process_stat(pid_t pid, char *state, pid_t *ppid)
+{
+    char buf[1024];
+    const char *p;
+    int err, pp;
+
+    if (!(p = lb_process_stat_fields(pid, buf, sizeof(buf), &err))) {
+        return err;
+    }
+    if (sscanf(p + 1, " %c %d", state, &pp) != 2) {
         return -EINVAL;
     }
     *ppid = (pid_t)pp;
@@ -177,22 +195,13 @@ lb_process_exe(pid_t pid, char *buf, size_t len)
 int
 lb_process_starttime(pid_t pid, unsigned long long *ticks)
 {
-    char path[64], buf[1024], *p;
-    size_t n;
-    FILE *f;
+    char buf[1024];
+    const char *p;
+    int err;
 
-    if (pid < 1) {
-        return -EINVAL;
+    if (!(p = lb_process_stat_fields(pid, buf, sizeof(buf), &err))) {
+        return err;
     }
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    f = fopen(path, "re");
-    if (!f) {
-        return errno == ENOENT ? -ESRCH : -errno;
-    }
-    n = fread(buf, 1, sizeof(buf) - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    p = strrchr(buf, ')'); /* comm may hold blanks and parentheses */
     /* the blank before field 3 (state), ..., the blank before field 22 (starttime) */
     for (int field = 3; p && field <= 22; field++) {
         p = strchr(p + 1, ' ');
@@ -200,6 +209,31 @@ lb_process_starttime(pid_t pid, unsigned long long *ticks)
     if (!p || sscanf(p + 1, "%llu", ticks) != 1) {
         return -EINVAL;
     }
+    return 0;
+}
+
+int
+lb_process_comm(pid_t pid, char *buf, size_t len)
+{
+    char path[64];
+    ssize_t n;
+    int fd;
+
+    if (pid < 1 || len < 2) {
+        return -EINVAL;
+    }
+    snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return errno == ENOENT ? -ESRCH : -errno;
+    }
+    n = read(fd, buf, len - 1);
+    close(fd);
+    if (n < 0) {
+        return -EIO;
+    }
+    buf[n] = '\0';
+    buf[strcspn(buf, "\n")] = '\0';
     return 0;
 }
 

@@ -1,7 +1,7 @@
 /*
  * Unit tests of lib/daemon.c: detached daemons (own session and process
- * group, not our child, nothing inherited), exec failures reported, command
- * names, access as another user.
+ * group, not our child, nothing inherited), exec failures reported, access
+ * as another user.
  */
 #include <signal.h>
 #include <sys/stat.h>
@@ -10,26 +10,6 @@
 #include "lifeboat/process.h"
 #include "lifeboat/ocf.h"
 #include "testutil.h"
-
-/* Parent PID of @pid from /proc/PID/stat, or -1. */
-static pid_t
-ppid_of(pid_t pid)
-{
-    char path[64], buf[512], *p;
-    FILE *f;
-    long ppid = -1;
-
-    snprintf(path, sizeof(path), "/proc/%ld/stat", (long)pid);
-    f = fopen(path, "r");
-    if (f == NULL) {
-        return -1;
-    }
-    if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) != NULL) {
-        sscanf(p + 2, "%*c %ld", &ppid);
-    }
-    fclose(f);
-    return (pid_t)ppid;
-}
 
 START_TEST(spawn_detached)
 {
@@ -40,10 +20,10 @@ START_TEST(spawn_detached)
     ck_assert_int_eq(lb_daemon_spawn(argv, &pid), 0);
     ck_assert_int_gt(pid, 0);
     ck_assert(lb_process_alive(pid));
-    ck_assert_int_ne(getsid(pid), getsid(0)); /* not in our session */
-    ck_assert_int_eq(getpgid(pid), pid);      /* leads its own process group */
-    ck_assert_int_ne(ppid_of(pid), getpid()); /* not our child */
-    ck_assert_int_eq(lb_pid_comm(pid, comm, sizeof(comm)), 0);
+    ck_assert_int_ne(getsid(pid), getsid(0));           /* not in our session */
+    ck_assert_int_eq(getpgid(pid), pid);                /* leads its own process group */
+    ck_assert_int_ne(lb_process_parent(pid), getpid()); /* not our child */
+    ck_assert_int_eq(lb_process_comm(pid, comm, sizeof(comm)), 0);
     ck_assert_str_eq(comm, "sleep");
     ck_assert_int_eq(kill(pid, SIGTERM), 0);
     ck_assert_int_eq(lb_process_wait_exit(pid, 5000), 0);

@@ -17,6 +17,7 @@
 
 #include "lifeboat/ocf.h"
 #include "lifeboat/proc.h"
+#include "lifeboat/process.h"
 #include "testutil.h"
 
 /* Run @argv, asserting it could be started. */
@@ -30,27 +31,6 @@ run(const char *const argv[], const char *in, long timeout_ms)
     ck_assert_ptr_nonnull(res.out);
     ck_assert_ptr_nonnull(res.err);
     return res;
-}
-
-/* True when process @pid is gone (or a zombie nobody reaped yet). */
-static bool
-pid_dead(pid_t pid)
-{
-    char path[64], *stat, *paren;
-    bool dead;
-
-    if (kill(pid, 0) < 0 && errno == ESRCH) {
-        return true;
-    }
-    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-    stat = tu_read_file(path);
-    if (!stat) {
-        return true;
-    }
-    paren = strrchr(stat, ')');
-    dead = paren && (paren[2] == 'Z' || paren[2] == 'X');
-    free(stat);
-    return dead;
 }
 
 START_TEST(argv_is_literal)
@@ -232,10 +212,10 @@ START_TEST(timeout_kills_group)
     ck_assert_msg(took >= 450 && took < 20000, "returned after %lld ms", took);
     grandchild = (pid_t)atoi(res.out);
     ck_assert_int_gt(grandchild, 1);
-    for (int i = 0; i < 100 && !pid_dead(grandchild); i++) {
+    for (int i = 0; i < 100 && lb_process_alive(grandchild); i++) {
         lb_sleep_ms(10); /* SIGKILL delivery is asynchronous */
     }
-    ck_assert_msg(pid_dead(grandchild), "grandchild %d still alive", (int)grandchild);
+    ck_assert_msg(!lb_process_alive(grandchild), "grandchild %d still alive", (int)grandchild);
     lb_proc_result_free(&res);
 }
 END_TEST

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -252,6 +253,40 @@ START_TEST(starttime_names_one_process)
 }
 END_TEST
 
+/* The command name, even one with blanks and parentheses (which /proc/PID/stat
+   parsing must step over too). */
+START_TEST(comm_of_child)
+{
+    char buf[32], small[4];
+    int ready[2];
+    pid_t pid;
+
+    ck_assert_int_eq(pipe(ready), 0);
+    pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        prctl(PR_SET_NAME, "odd) name (", 0, 0, 0);
+        if (write(ready[1], "x", 1) != 1) {
+            _exit(1);
+        }
+        lb_sleep_ms(5000);
+        _exit(0);
+    }
+    ck_assert_int_eq(read(ready[0], buf, 1), 1);
+    close(ready[0]);
+    close(ready[1]);
+    ck_assert_int_eq(lb_process_comm(pid, buf, sizeof(buf)), 0);
+    ck_assert_str_eq(buf, "odd) name (");
+    ck_assert_int_eq(lb_process_parent(pid), getpid());
+    ck_assert(lb_process_alive(pid));
+    ck_assert_int_eq(lb_process_comm(pid, small, sizeof(small)), 0);
+    ck_assert_str_eq(small, "odd"); /* cut to the buffer */
+    reap(pid);
+    ck_assert_int_eq(lb_process_comm(pid, buf, sizeof(buf)), -ESRCH);
+    ck_assert_int_eq(lb_process_comm(0, buf, sizeof(buf)), -EINVAL);
+}
+END_TEST
+
 /* The environment a process was started with (at exec), read back by name. */
 START_TEST(getenv_of_child)
 {
@@ -302,6 +337,7 @@ process_suite(void)
     tcase_add_test(tc, exe_of_self);
     tcase_add_test(tc, exe_deleted);
     tcase_add_test(tc, starttime_names_one_process);
+    tcase_add_test(tc, comm_of_child);
     tcase_add_test(tc, getenv_of_child);
     suite_add_tcase(s, tc);
     return s;

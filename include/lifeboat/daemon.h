@@ -1,7 +1,7 @@
 /*
- * lifeboat daemon: start a long-running service detached from the agent, tell
- * what a PID runs, check access as the service's user. (PID files, liveness
- * and waiting are in lifeboat/process.h.)
+ * lifeboat daemon: start a long-running service detached from the agent,
+ * check access as the service's user. (PID files, liveness, waiting and what
+ * a PID runs are in lifeboat/process.h.)
  */
 #ifndef LIFEBOAT_DAEMON_H
 #define LIFEBOAT_DAEMON_H
@@ -34,9 +34,6 @@ struct lb_daemon_opts {
  */
 int lb_daemon_spawn_opts(const char *const argv[], const struct lb_daemon_opts *opts, pid_t *pid,
                          const char **failed);
-
-/** Command name of process @pid (/proc/PID/comm) into @buf. Returns 0 or -errno. */
-int lb_pid_comm(pid_t pid, char *buf, size_t len);
 
 /**
  * Check access(@path, @mode) as @user (with the user's groups), in a child

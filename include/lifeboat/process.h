@@ -1,7 +1,7 @@
 /*
  * lifeboat processes by PID: pidfiles, liveness that is not fooled by zombies
- * (init reaps orphans late), waiting for an exit, parents, children and
- * executables, all read from /proc.
+ * (init reaps orphans late), waiting for an exit, parents, children,
+ * executables and command names, all read from /proc.
  */
 #ifndef LIFEBOAT_PROCESS_H
 #define LIFEBOAT_PROCESS_H
@@ -48,6 +48,12 @@ int lb_process_exe(pid_t pid, char *buf, size_t len);
  * whatever PID reuse. Returns 0 or -errno (-ESRCH when no such process).
  */
 int lb_process_starttime(pid_t pid, unsigned long long *ticks);
+
+/**
+ * Command name of process @pid (/proc/PID/comm, at most 15 characters) into
+ * @buf of @len bytes. Returns 0 or -errno (-ESRCH when no such process).
+ */
+int lb_process_comm(pid_t pid, char *buf, size_t len);
 
 /**
  * The value of environment variable @name of process @pid (as it was at
