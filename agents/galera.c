@@ -1168,36 +1168,6 @@ parent_dir(const char *path, char *out, size_t len)
     snprintf(out, len, "%s", dirname(copy));
 }
 
-/* mkdir -p @dir (mode 0755), new components owned by @uid:@gid. */
-static int
-make_dirs(const char *dir, uid_t uid, gid_t gid)
-{
-    char path[PATH_MAX];
-
-    if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
-        return -ENAMETOOLONG;
-    }
-    for (char *p = path + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-
-            *p = '\0';
-            if (mkdir(path, 0755) == 0) {
-                lb_info("Creating directory: %s", path);
-                if (chown(path, uid, gid) < 0) {
-                    return -errno;
-                }
-            } else if (errno != EEXIST) {
-                return -errno;
-            }
-            *p = c;
-            if (c == '\0') {
-                return 0;
-            }
-        }
-    }
-}
-
 static uid_t chown_uid;
 static gid_t chown_gid;
 
@@ -1303,7 +1273,7 @@ prepare_dirs(void)
     parent_dir(g.pid, pid_dir, sizeof(pid_dir));
     parent_dir(g.socket, sock_dir, sizeof(sock_dir));
     for (int i = 0; i < 2; i++) {
-        if ((err = make_dirs(dirs[i], pw->pw_uid, gr->gr_gid)) < 0) {
+        if ((err = lb_daemon_mkdirs(dirs[i], pw->pw_uid, gr->gr_gid)) < 0) {
             lb_exit_reason("cannot create directory %s: %s", dirs[i], strerror(-err));
             return LB_OCF_ERR_PERM;
         }

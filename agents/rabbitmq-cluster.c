@@ -1146,47 +1146,20 @@ server_stop(long budget_ms)
     return LB_OCF_SUCCESS;
 }
 
-/* mkdir -p @dir; components it creates belong to the server's user. */
-static int
-make_dir(const char *dir)
-{
-    struct passwd *pw = getpwnam(r.user);
-    char path[PATH_MAX];
-
-    if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
-        return -ENAMETOOLONG;
-    }
-    for (char *p = path + 1;; p++) {
-        if (*p == '/' || *p == '\0') {
-            char c = *p;
-
-            *p = '\0';
-            if (mkdir(path, 0755) == 0) {
-                if (pw && chown(path, pw->pw_uid, pw->pw_gid) < 0) {
-                    return -errno;
-                }
-            } else if (errno != EEXIST) {
-                return -errno;
-            }
-            *p = c;
-            if (c == '\0') {
-                return 0;
-            }
-        }
-    }
-}
-
 static int
 prepare_dirs(void)
 {
     char pid_dir[PATH_MAX];
     const char *dirs[] = {pid_dir, r.log_base, r.mnesia_base, r.home, NULL};
     char cookie[PATH_MAX + 32];
+    struct passwd *pw = getpwnam(r.user); /* what it creates belongs to the server's user */
+    uid_t uid = pw ? pw->pw_uid : (uid_t)-1;
+    gid_t gid = pw ? pw->pw_gid : (gid_t)-1;
 
     snprintf(pid_dir, sizeof(pid_dir), "%s", r.pid_file);
     *strrchr(pid_dir, '/') = '\0';
     for (int i = 0; dirs[i]; i++) {
-        int err = dirs[i][0] ? make_dir(dirs[i]) : 0;
+        int err = dirs[i][0] ? lb_daemon_mkdirs(dirs[i], uid, gid) : 0;
 
         if (err < 0) {
             lb_exit_reason("cannot create directory %s: %s", dirs[i], strerror(-err));

@@ -1,6 +1,7 @@
 /*
  * lifeboat daemon: double fork into a new session, exec failures reported back
- * through a close-on-exec pipe; access checks as a user.
+ * through a close-on-exec pipe; directories and access checks for a service's
+ * user.
  */
 #include "config.h"
 
@@ -8,16 +9,19 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lifeboat/daemon.h"
+#include "lifeboat/log.h"
 #include "lifeboat/ocf.h"
 
 /* In the daemon: stdio on /dev/null, nothing else open but @keep. */
@@ -277,6 +281,35 @@ int
 lb_daemon_spawn(const char *const argv[], pid_t *pid)
 {
     return lb_daemon_spawn_opts(argv, NULL, pid, NULL);
+}
+
+int
+lb_daemon_mkdirs(const char *dir, uid_t uid, gid_t gid)
+{
+    char path[PATH_MAX];
+
+    if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+        return -ENAMETOOLONG;
+    }
+    for (char *p = path + 1;; p++) {
+        if (*p == '/' || *p == '\0') {
+            char c = *p;
+
+            *p = '\0';
+            if (mkdir(path, 0755) == 0) {
+                lb_info("Creating directory: %s", path);
+                if ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0) {
+                    return -errno;
+                }
+            } else if (errno != EEXIST) {
+                return -errno;
+            }
+            *p = c;
+            if (c == '\0') {
+                return 0;
+            }
+        }
+    }
 }
 
 int

@@ -1,7 +1,7 @@
 /*
  * lifeboat daemon: start a long-running service detached from the agent,
- * check access as the service's user. (PID files, liveness, waiting and what
- * a PID runs are in lifeboat/process.h.)
+ * create its directories and check access as the service's user. (PID files, liveness, waiting and
+ * what a PID runs are in lifeboat/process.h.)
  */
 #ifndef LIFEBOAT_DAEMON_H
 #define LIFEBOAT_DAEMON_H
@@ -34,6 +34,13 @@ struct lb_daemon_opts {
  */
 int lb_daemon_spawn_opts(const char *const argv[], const struct lb_daemon_opts *opts, pid_t *pid,
                          const char **failed);
+
+/**
+ * mkdir -p @dir (mode 0755): every component it creates is logged and given
+ * to @uid:@gid ((uid_t)-1 and (gid_t)-1: left to the caller's). Returns 0 or
+ * -errno.
+ */
+int lb_daemon_mkdirs(const char *dir, uid_t uid, gid_t gid);
 
 /**
  * Check access(@path, @mode) as @user (with the user's groups), in a child
