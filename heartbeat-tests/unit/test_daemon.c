@@ -1,8 +1,9 @@
 /*
  * Unit tests of lib/daemon.c: detached daemons (own session and process
  * group, not our child, nothing inherited), exec failures reported, access
- * as another user.
+ * as another user, directories made for a user.
  */
+#include <limits.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -179,6 +180,54 @@ START_TEST(access_as_user)
 }
 END_TEST
 
+/* mkdir -p: every missing component, owned as asked; existing ones left alone. */
+START_TEST(mkdirs_owned)
+{
+    char top[] = "/tmp/lb-daemon-XXXXXX", deep[128], file[128], under[160], huge[PATH_MAX + 8];
+    mode_t mask = umask(022);
+    struct stat st;
+
+    umask(mask);
+    ck_assert_ptr_nonnull(mkdtemp(top));
+    snprintf(deep, sizeof(deep), "%s/a/b/c", top);
+    ck_assert_int_eq(lb_daemon_mkdirs(deep, 65534, 65534), 0);
+    ck_assert_int_eq(stat(deep, &st), 0);
+    ck_assert(S_ISDIR(st.st_mode));
+    ck_assert_int_eq(st.st_mode & 07777, 0755 & ~mask);
+    if (getuid() == 0) {
+        ck_assert_int_eq(st.st_uid, 65534);
+        ck_assert_int_eq(st.st_gid, 65534);
+        ck_assert_int_eq(stat(top, &st), 0);
+        ck_assert_int_eq(st.st_uid, 0); /* it existed: not given away */
+    }
+    ck_assert_int_eq(lb_daemon_mkdirs(deep, 65534, 65534), 0); /* again: nothing to do */
+    snprintf(under, sizeof(under), "%s/mine/x", top);
+    ck_assert_int_eq(lb_daemon_mkdirs(under, (uid_t)-1, (gid_t)-1), 0);
+    ck_assert_int_eq(stat(under, &st), 0);
+    ck_assert_int_eq(st.st_uid, getuid()); /* -1: left as created */
+    snprintf(file, sizeof(file), "%s/file", top);
+    tu_write_file(file, "x");
+    snprintf(under, sizeof(under), "%s/sub", file);
+    ck_assert_int_eq(lb_daemon_mkdirs(under, (uid_t)-1, (gid_t)-1), -ENOTDIR);
+    memset(huge, 'd', sizeof(huge) - 1);
+    huge[0] = '/';
+    huge[sizeof(huge) - 1] = '\0';
+    ck_assert_int_eq(lb_daemon_mkdirs(huge, (uid_t)-1, (gid_t)-1), -ENAMETOOLONG);
+    unlink(file);
+    rmdir(under);
+    snprintf(under, sizeof(under), "%s/mine/x", top);
+    rmdir(under);
+    snprintf(under, sizeof(under), "%s/mine", top);
+    rmdir(under);
+    rmdir(deep);
+    snprintf(under, sizeof(under), "%s/a/b", top);
+    rmdir(under);
+    snprintf(under, sizeof(under), "%s/a", top);
+    rmdir(under);
+    ck_assert_int_eq(rmdir(top), 0); /* everything it made is accounted for */
+}
+END_TEST
+
 static Suite *
 daemon_suite(void)
 {
@@ -194,6 +243,7 @@ daemon_suite(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("pids");
     tcase_add_test(tc, access_as_user);
+    tcase_add_test(tc, mkdirs_owned);
     suite_add_tcase(s, tc);
     return s;
 }
