@@ -632,9 +632,13 @@ ne_resolve(struct ne_engine *e, struct ne_host *h)
     return rc;
 }
 
-/* Every server on the host (all tenants, paged), into @out (an array). */
+/*
+ * Every server on the host (all tenants, paged), into @out (an array): with
+ * @detail their whole documents, otherwise only their ids (far cheaper for
+ * nova-api, which then builds no views: enough to see who is still there).
+ */
 static int
-ne_list_servers(struct ne_engine *e, const struct ne_host *h, json_t *out)
+ne_list_servers(struct ne_engine *e, const struct ne_host *h, bool detail, json_t *out)
 {
     char enc[768], marker[NE_ID_MAX + 16] = "", path[1200];
     struct lb_os_err err = {0};
@@ -645,8 +649,8 @@ ne_list_servers(struct ne_engine *e, const struct ne_host *h, json_t *out)
         size_t n;
         int rc;
 
-        snprintf(path, sizeof(path), "/servers/detail?all_tenants=1&host=%s&limit=%d%s", enc,
-                 NE_PAGE, marker);
+        snprintf(path, sizeof(path), "/servers%s?all_tenants=1&host=%s&limit=%d%s",
+                 detail ? "/detail" : "", enc, NE_PAGE, marker);
         rc = ne_get(e, "compute", path, &reply, &err);
         if (rc < 0) {
             lb_warn("cannot list the servers of %s: %s", h->nova, err.msg);
@@ -956,7 +960,7 @@ ne_discover(struct ne_engine *e, struct ne_host *h)
     size_t i, filtered = 0;
     int rc;
 
-    if ((rc = ne_load_marks(h)) < 0 || (rc = ne_list_servers(e, h, list)) < 0) {
+    if ((rc = ne_load_marks(h)) < 0 || (rc = ne_list_servers(e, h, true, list)) < 0) {
         goto out;
     }
     if (ne_cfg_bool(e, "instance_filtering") &&
@@ -1000,15 +1004,16 @@ out:
 }
 
 /* Later looks: Nova's evacuation records every round (they are what decides a
-   request), the host's servers every NE_LIST_EVERY_MS, and a server as soon as
-   its record says it is finished. */
+   request), which servers are still on the host every NE_LIST_EVERY_MS (ids
+   only), and a server's document when its record says it is finished or it
+   left the host. */
 static int
 ne_refresh(struct ne_engine *e, struct ne_host *h)
 {
     bool full = lb_now_ms() - h->listed_ms >= NE_LIST_EVERY_MS;
     json_t *list = json_array(), *doc;
     size_t i;
-    int rc = full ? ne_list_servers(e, h, list) : 0;
+    int rc = full ? ne_list_servers(e, h, false, list) : 0;
 
     if (rc == 0) {
         rc = ne_read_migrations(e, h, false);
@@ -1028,7 +1033,6 @@ ne_refresh(struct ne_engine *e, struct ne_host *h)
             struct ne_srv *s = id ? ne_srv_find(h, id) : NULL;
 
             if (s) {
-                ne_srv_seen(s, doc);
                 s->on_host = true;
             }
         }
@@ -1037,11 +1041,14 @@ ne_refresh(struct ne_engine *e, struct ne_host *h)
     for (i = 0; i < h->n && !ne_stop; i++) {
         struct ne_srv *s = &h->srv[i];
         bool finished = (s->mig == NE_MIG_DONE || s->mig == NE_MIG_FAILED) && s->mig != s->looked;
+        /* a blocked server's task may end, and a request without a record yet
+           is judged on a fresh document: read them again with the listing */
+        bool stale = s->verdict == NE_BLOCKED || (s->verdict == NE_WAIT && s->mig == NE_MIG_NONE);
 
         if (s->terminal || s->filtered || !s->exists) {
             continue;
         }
-        if ((full && !s->on_host) || finished) {
+        if ((full && (!s->on_host || stale)) || finished) {
             s->looked = s->mig;
             ne_get_server(e, s); /* where is it now */
         }
