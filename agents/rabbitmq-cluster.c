@@ -396,9 +396,37 @@ forget(const struct lb_rmq_view *view, const char *name)
 }
 
 /*
+ * True when durable queues of the cluster live only in the data of stopped
+ * node @name: their home is there and no running mirror took over (they are
+ * "down"). forget_cluster_node would delete them and the reset that follows
+ * when it comes back would wipe their messages. When in doubt, true.
+ */
+static bool
+holds_queues(const char *name)
+{
+    const char *args[] = {"-q", "list_queues", "--offline", "--no-table-headers", "pid", NULL};
+    static char out[65536];
+    char home[300];
+    long t = time_left(2000);
+    bool held;
+
+    if (ctl(r.node, args, t < 15000 ? t : 15000, out, sizeof(out)) != 0) {
+        lb_warn("not forgetting stopped node %s: its queues are unknown (%s)", name, out);
+        return true;
+    }
+    snprintf(home, sizeof(home), "<%s.", name); /* a pid of that node: <rabbit@host.N.N.N> */
+    held = strstr(out, home) != NULL || strlen(out) + 1 >= sizeof(out);
+    if (held) {
+        lb_warn("not forgetting stopped node %s: durable queues live only in its data", name);
+    }
+    return held;
+}
+
+/*
  * post-stop: the RabbitMQ nodes of the stopped instances are forgotten, as
  * the shell agent does (a forgotten node that comes back is reset and joins
- * again). Notifications never fail.
+ * again), unless the cluster's durable queues live only in their data.
+ * Notifications never fail.
  */
 static int
 rmq_notify(struct lb_ctx *ctx)
@@ -424,12 +452,16 @@ rmq_notify(struct lb_ctx *ctx)
         lb_nodeattrs_get(r.attr_last, false, &last, &nlast) == 0) {
         for (size_t i = 0; stopped[i]; i++) {
             const char *name = lb_nodeattrs_find(last, nlast, stopped[i]);
+            const struct lb_rmq_member *m;
 
             if (name == NULL) {
                 lb_warn("Unable to map pcmk node %s to a known rmq node.", stopped[i]);
                 continue;
             }
-            forget(&view, name);
+            m = lb_rmq_view_find(&view, name);
+            if (m != NULL && !m->running && !holds_queues(name)) {
+                forget(&view, name);
+            }
         }
     }
     lb_nodeattrs_free(last, nlast);
