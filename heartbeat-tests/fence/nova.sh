@@ -33,24 +33,10 @@ if [ "${1:-}" != --inside ]; then
 	agent=${FENCE_COMPUTE:-${top_builddir:-.}/fence/fence_compute}
 	[ -x "$agent" ] || { echo "Bail out! $agent not built (make fence/fence_compute)"; exit 99; }
 	agent=$(readlink -f "$agent")
-	own=
-	if [ -n "${LBT_NOVA_STATE:-}" ] && "$novah" status >/dev/null 2>&1; then
-		echo "# using the running cloud in $LBT_NOVA_STATE"
-	else
-		export LBT_NOVA_STATE=/tmp/lb-fence-nova
-		export LBT_NOVA_PORT_BASE=${LB_FENCE_NOVA_PORT_BASE:-63240}
-		"$novah" down >/dev/null 2>&1
-		echo "# bringing up Nova in $LBT_NOVA_STATE (ports $LBT_NOVA_PORT_BASE+)"
-		if ! "$novah" up --computes 2 >"/tmp/lb-fence-nova-up.$$.log" 2>&1; then
-			echo "Bail out! nova up failed:"
-			tail -n 30 "/tmp/lb-fence-nova-up.$$.log" | sed 's/^/# /'
-			"$novah" down >/dev/null 2>&1
-			exit 1
-		fi
-		rm -f "/tmp/lb-fence-nova-up.$$.log"
-		own=1
-	fi
-	eval "$("$novah" env)"
+	# shellcheck source=heartbeat-tests/lib/novacloud.sh
+	. "$here/../lib/novacloud.sh"
+	lbt_nova_cloud /tmp/lb-fence-nova "${LB_FENCE_NOVA_PORT_BASE:-63240}" --computes 2 ||
+		{ echo "0 passed, 1 failed"; exit 1; }
 	ks_port=${OS_AUTH_URL#http://127.0.0.1:}
 	ks_port=${ks_port%%/*}
 	nova_port=${LBT_NOVA_COMPUTE_URL#http://127.0.0.1:}
@@ -66,11 +52,9 @@ if [ "${1:-}" != --inside ]; then
 		local p
 		for p in "${fwd[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 		rm -rf "$socks"
-		if [ -n "$own" ]; then
-			"$novah" down >/dev/null 2>&1
-		else
-			# put both computes back as they were: enabled while forced down (no RPC
-			# to the host), then up
+		if ! lbt_nova_release; then
+			# not ours: put both computes back as they were: enabled while forced
+			# down (no RPC to the host), then up
 			for h in compute1 compute2; do
 				for o in --down --enable --up; do
 					"$novah" openstack --os-compute-api-version 2.53 compute service set \
