@@ -46,6 +46,10 @@ here=$(cd "$(dirname "$(readlink -f "$0")")" && pwd)
 novah=$here/nova
 # shellcheck source=heartbeat-tests/lib/pcmk1.sh
 . "$here/../lib/pcmk1.sh"
+# shellcheck source=heartbeat-tests/lib/tap.sh
+. "$here/../lib/tap.sh"
+# shellcheck source=heartbeat-tests/lib/novacloud.sh
+. "$here/../lib/novacloud.sh"
 
 # ---------------------------------------------------------------- the cluster node (inside)
 # evacuate.sh --cluster WORK SOCKS PORT...: PID 1 of the namespaces. Brings the
@@ -88,19 +92,6 @@ agent=$(readlink -f "$agent")
 scenarios=${LB_EVAC_SCENARIOS:-ABCDEP}
 want() { [[ $scenarios == *"$1"* ]]; }
 
-N=0 PASS=0 FAIL=0
-ok() { # ok DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	N=$((N + 1))
-	if "$@"; then
-		PASS=$((PASS + 1))
-		echo "ok $N - $what"
-	else
-		FAIL=$((FAIL + 1))
-		echo "not ok $N - $what"
-	fi
-}
 log() { echo "# $*"; }
 figure() { echo "# $1: $2"; }
 now_ms() { date +%s%3N; }
@@ -110,7 +101,7 @@ work=$(mktemp -d /tmp/lb-evac.XXXXXX)
 chmod 755 "$work"
 socks=$work/socks
 mkdir -m 700 "$socks"
-own_cloud='' holder='' inner='' bg_pids=() killed_hosts=() servers_made=''
+holder='' inner='' bg_pids=() killed_hosts=() servers_made=''
 
 # ---------------------------------------------------------------- cleanup
 # shellcheck disable=SC2317 # the EXIT trap
@@ -125,9 +116,7 @@ cleanup() {
 		wait "$holder" 2>/dev/null
 	fi
 	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	if [ -n "$own_cloud" ]; then
-		"$novah" down >/dev/null 2>&1
-	elif [ -n "$servers_made" ] && [ -n "${TOKEN_FILE:-}" ]; then
+	if ! lbt_nova_release && [ -n "$servers_made" ] && [ -n "${TOKEN_FILE:-}" ]; then
 		log "putting the cloud back: servers deleted, computes started, forced_down unset"
 		for i in $(api GET "/servers?name=^ev-" | jq -r '.servers[].id' 2>/dev/null); do
 			api DELETE "/servers/$i" >/dev/null
@@ -136,13 +125,13 @@ cleanup() {
 		[ ${#killed_hosts[@]} -gt 0 ] && restore_host $(printf '%s\n' "${killed_hosts[@]}" | sort -u)
 		[ -n "${tagged_flavor:-}" ] && api DELETE "/flavors/$tagged_flavor" >/dev/null
 	fi
-	if [ "${LB_KEEP:-0}" = 1 ] || [ "$FAIL" != 0 ]; then
+	if [ "${LB_KEEP:-0}" = 1 ] || [ "$fail" != 0 ]; then
 		echo "# work directory kept: $work"
 	else
 		rm -rf "$work"
 	fi
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" = 0 ] && [ "$PASS" -gt 0 ]
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ] && [ "$pass" -gt 0 ]
 	exit $?
 }
 trap cleanup EXIT
@@ -150,23 +139,13 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 bail() {
 	echo "Bail out! $*"
-	FAIL=$((FAIL + 1))
+	fail=$((fail + 1))
 	exit 1
 }
 
 # ---------------------------------------------------------------- the cloud
-if [ -n "${LBT_NOVA_STATE:-}" ] && "$novah" status >/dev/null 2>&1; then
-	log "using the running cloud in $LBT_NOVA_STATE"
-else
-	export LBT_NOVA_STATE=/tmp/lb-evac-nova
-	export LBT_NOVA_PORT_BASE=${LB_EVAC_NOVA_PORT_BASE:-63340}
-	"$novah" down >/dev/null 2>&1
-	log "bringing up Nova in $LBT_NOVA_STATE (ports $LBT_NOVA_PORT_BASE+), 4 computes"
-	own_cloud=1
-	"$novah" up --computes 4 >"$work/nova-up.log" 2>&1 ||
-		bail "nova up failed: $(tail -n 5 "$work/nova-up.log" | tr '\n' ' ')"
-fi
-eval "$("$novah" env)"
+lbt_nova_cloud /tmp/lb-evac-nova "${LB_EVAC_NOVA_PORT_BASE:-63340}" --computes 4 ||
+	{ fail=$((fail + 1)); exit 1; }
 for i in 1 2 3 4; do
 	"$novah" status 2>/dev/null | grep -q "^compute$i .*running" ||
 		"$novah" compute start "$i" --wait 150 >/dev/null 2>&1 || bail "compute$i does not start"
@@ -649,8 +628,8 @@ elif command -v valgrind >/dev/null && ! ldd "$agent" | grep -q libasan; then
 	}
 	ok "E: valgrind: no error, no definite leak in the agent or the engine" vg_clean
 else
-	echo "ok $((N + 1)) - E: valgrind scenario # SKIP no valgrind, or an ASan build"
-	N=$((N + 1)) PASS=$((PASS + 1))
+	echo "ok $((num + 1)) - E: valgrind scenario # SKIP no valgrind, or an ASan build"
+	num=$((num + 1)) pass=$((pass + 1))
 fi
 
 # ---------------------------------------------------------------- stop, secrets
