@@ -55,45 +55,24 @@ if [ "${1:-}" != --inside ]; then
 	agent=$(readlink -f "$agent")
 	pyagent=${PY_FENCE_COMPUTE:-/usr/sbin/fence_compute}
 	[ -x "$pyagent" ] || { echo "1..0 # SKIP $pyagent missing (fence-agents)"; exit 77; }
-	own='' fwd=() socks='' uplog=''
-	t_start=$SECONDS
+	fwd=() socks=''
 	t_epoch=$(date +%s)
+	# shellcheck source=heartbeat-tests/lib/novacloud.sh
+	. "$here/../lib/novacloud.sh"
 	outside_cleanup() {
 		local p
 		trap - EXIT INT TERM
 		for p in "${fwd[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 		[ -n "$socks" ] && rm -rf "$socks"
-		[ -n "$uplog" ] && rm -f "$uplog"
-		if [ -n "$own" ]; then
-			"$novah" down >/dev/null 2>&1
-		elif [ -n "${OS_AUTH_URL:-}" ]; then
+		if ! lbt_nova_release && [ -n "${OS_AUTH_URL:-}" ]; then
 			/usr/bin/python3 "$here/novabench.py" restore compute1 >/dev/null 2>&1
 		fi
 	}
 	trap outside_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
-	if [ -n "${LBT_NOVA_STATE:-}" ] && "$novah" status >/dev/null 2>&1; then
-		echo "# using the running cloud in $LBT_NOVA_STATE"
-	else
-		export LBT_NOVA_STATE=/tmp/lbt-bench-nova
-		export LBT_NOVA_PORT_BASE=${LBT_NOVA_PORT_BASE:-63540}
-		"$novah" down >/dev/null 2>&1
-		echo "# bringing up Nova in $LBT_NOVA_STATE (ports $LBT_NOVA_PORT_BASE+), 2 computes"
-		own=1
-		uplog=$(mktemp /tmp/lbt-bench-fc-up.XXXXXX)
-		if ! "$novah" up --computes 2 >"$uplog" 2>&1; then
-			echo "Bail out! nova up failed:"
-			tail -n 30 "$uplog" | sed 's/^/# /'
-			rm -f "$uplog"
-			"$novah" down >/dev/null 2>&1
-			echo "0 passed, 1 failed"
-			exit 1
-		fi
-		rm -f "$uplog"
-		echo "# cloud up in $((SECONDS - t_start)) s"
-	fi
-	eval "$("$novah" env)"
+	lbt_nova_cloud /tmp/lbt-bench-nova "${LBT_NOVA_PORT_BASE:-63540}" --computes 2 ||
+		{ echo "0 passed, 1 failed"; exit 1; }
 	port_of() { local u=${1#http://127.0.0.1:}; echo "${u%%/*}"; }
 	ks_port=$(port_of "$OS_AUTH_URL")
 	nova_port=$(port_of "$LBT_NOVA_COMPUTE_URL")
