@@ -63,6 +63,10 @@ top=$(cd "$here/../.." && pwd)
 novah=$here/../nova/nova
 # shellcheck source=heartbeat-tests/lib/pcmk1.sh
 . "$here/../lib/pcmk1.sh"
+# shellcheck source=heartbeat-tests/lib/tap.sh
+. "$here/../lib/tap.sh"
+# shellcheck source=heartbeat-tests/lib/novacloud.sh
+. "$here/../lib/novacloud.sh"
 
 # ---------------------------------------------------------------- the cluster node (inside)
 # evacuate.sh --cluster WORK SOCKS HOSTS PORT...: PID 1 of the namespaces. Brings
@@ -111,19 +115,6 @@ pyfe=${PY_FENCE_EVACUATE:-/usr/sbin/fence_evacuate}
 for f in "$fc" "$ne"; do [ -x "$f" ] || { echo "Bail out! $f not built"; exit 99; }; done
 for f in "$pyfc" "$pyfe"; do [ -x "$f" ] || { echo "1..0 # SKIP $f missing (fence-agents)"; exit 77; }; done
 
-NUM=0 PASS=0 FAIL=0
-ok() { # ok DESCRIPTION COMMAND...
-	local what=$1
-	shift
-	NUM=$((NUM + 1))
-	if "$@"; then
-		PASS=$((PASS + 1))
-		echo "ok $NUM - $what"
-	else
-		FAIL=$((FAIL + 1))
-		echo "not ok $NUM - $what"
-	fi
-}
 log() { echo "# $*"; }
 figure() { echo "# figure: $1: $2"; }
 now_ms() { date +%s%3N; }
@@ -134,7 +125,7 @@ work=$(mktemp -d /tmp/lbt-bench-evac.XXXXXX)
 chmod 755 "$work"
 socks=$work/socks
 mkdir -m 700 "$socks"
-own_cloud='' holder='' inner='' bg_pids=() engine_on=''
+holder='' inner='' bg_pids=() engine_on=''
 
 cleanup() {
 	local p i
@@ -147,20 +138,18 @@ cleanup() {
 		wait "$holder" 2>/dev/null
 	fi
 	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	if [ -n "$own_cloud" ]; then
-		"$novah" down >/dev/null 2>&1
-	elif [ -n "${NOVABENCH_TOKEN_FILE:-}" ]; then
+	if ! lbt_nova_release && [ -n "${NOVABENCH_TOKEN_FILE:-}" ]; then
 		log "the running cloud keeps the benchmark's servers, aggregates and failed hosts: 'nova down' it"
 	fi
-	if [ "${LB_KEEP:-0}" = 1 ] || [ "$FAIL" != 0 ]; then
+	if [ "${LB_KEEP:-0}" = 1 ] || [ "$fail" != 0 ]; then
 		echo "# work directory kept: $work"
 	else
 		rm -rf "$work"
 	fi
 	echo "# duration: $((SECONDS - t_start)) s"
-	echo "1..$NUM"
-	echo "$PASS passed, $FAIL failed"
-	[ "$FAIL" = 0 ] && [ "$PASS" -gt 0 ]
+	echo "1..$num"
+	echo "$pass passed, $fail failed"
+	[ "$fail" = 0 ] && [ "$pass" -gt 0 ]
 	exit $?
 }
 trap cleanup EXIT
@@ -168,25 +157,14 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 bail() {
 	echo "Bail out! $*"
-	FAIL=$((FAIL + 1))
+	fail=$((fail + 1))
 	exit 1
 }
 
 # ---------------------------------------------------------------- the cloud
 ncomp=$((4 * ${#sizes[@]}))
-if [ -n "${LBT_NOVA_STATE:-}" ] && "$novah" status >/dev/null 2>&1; then
-	log "using the running cloud in $LBT_NOVA_STATE"
-else
-	export LBT_NOVA_STATE=/tmp/lbt-bench-nova
-	export LBT_NOVA_PORT_BASE=${LBT_NOVA_PORT_BASE:-63540}
-	"$novah" down >/dev/null 2>&1
-	log "bringing up Nova in $LBT_NOVA_STATE (ports $LBT_NOVA_PORT_BASE+), $ncomp computes, nova-api 4 processes"
-	own_cloud=1
-	LBT_NOVA_API_PROCESSES=4 "$novah" up --computes "$ncomp" >"$work/nova-up.log" 2>&1 ||
-		bail "nova up failed: $(tail -n 5 "$work/nova-up.log" | tr '\n' ' ')"
-	log "cloud up in $((SECONDS - t_start)) s"
-fi
-eval "$("$novah" env)"
+LBT_NOVA_API_PROCESSES=4 lbt_nova_cloud /tmp/lbt-bench-nova "${LBT_NOVA_PORT_BASE:-63540}" --computes "$ncomp" ||
+	{ fail=$((fail + 1)); exit 1; }
 grep -qx 'threads = 1' "$LBT_NOVA_STATE/etc/uwsgi-nova-api.ini" 2>/dev/null ||
 	log "WARNING: this cloud's nova-api runs threads: the floor's concurrent requests may hang one (bring it up with LBT_NOVA_API_PROCESSES=4)"
 for ((i = 1; i <= ncomp; i++)); do
