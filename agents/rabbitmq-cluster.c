@@ -28,7 +28,9 @@
  *   in a minority. rabbitmqctl is the fallback when rabbitmq_management is
  *   not enabled.
  * - notify (post-stop) forgets the RabbitMQ nodes of stopped instances, as
- *   the shell agent does.
+ *   the shell agent does, unless durable queues live only in their data.
+ *   A node reset to join (inconsistent) first names the queues whose home it
+ *   is: the reset discards them.
  */
 #include "config.h"
 
@@ -1694,6 +1696,37 @@ await_app(struct lb_rmq_view *view)
 }
 
 /*
+ * The queues whose home is this (running) node, as "name (messages: N), ..."
+ * into @out; empty when there are none or they are unknown. They are what a
+ * reset of this node discards (the peer that forgets it deletes them).
+ */
+static void
+local_queues(char *out, size_t len)
+{
+    const char *args[] = {"-q",   "list_queues", "--local", "--no-table-headers",
+                          "name", "messages",    NULL};
+    static char list[65536];
+    char *save = NULL, *line;
+    long t = time_left(20000);
+    size_t off = 0;
+
+    out[0] = '\0';
+    if (ctl(r.node, args, t < 10000 ? t : 10000, list, sizeof(list)) != 0) {
+        return;
+    }
+    for (line = strtok_r(list, "\n", &save); line && off < len;
+         line = strtok_r(NULL, "\n", &save)) {
+        char *tab = strrchr(line, '\t');
+
+        if (tab) {
+            *tab = '\0';
+            off += (size_t)snprintf(out + off, len - off, "%s%s (messages: %ld)", off ? ", " : "",
+                                    line, strtol(tab + 1, NULL, 10));
+        }
+    }
+}
+
+/*
  * Join the cluster of one of @peers (stop_app, join_cluster, start_app).
  * Returns 0, 1 when a peer found this node inconsistent, or -1.
  */
@@ -1701,11 +1734,12 @@ static int
 join(char **peers, struct lb_rmq_view *view)
 {
     const char *stop_app[] = {"stop_app", NULL}, *start_app[] = {"start_app", NULL};
-    char out[512];
+    char out[512], held[1024];
     int rc;
 
     lb_info("Joining existing cluster with [ %s%s ] nodes.", peers[0], peers[1] ? " ..." : "");
     lb_rmq_view_free(view);
+    local_queues(held, sizeof(held));
     if ((rc = ctl(r.node, stop_app, time_left(20000), out, sizeof(out))) != 0) {
         lb_exit_reason("rabbitmqctl stop_app failed: %s", out);
         return -1;
@@ -1725,6 +1759,11 @@ join(char **peers, struct lb_rmq_view *view)
         }
         lb_warn("joining %s failed: %s", peers[i], out);
         if (lb_rmq_inconsistent(out)) {
+            if (held[0]) {
+                lb_warn("the reset that %s needs to join discards the queues whose home it is, "
+                        "with their messages: %s",
+                        r.node, held);
+            }
             return 1;
         }
     }
