@@ -56,15 +56,6 @@ bail() {
 	echo "not ok $num - $*"
 	exit 1
 }
-eventually() { # eventually SECONDS COMMAND...
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 1
-	done
-}
-not() { ! "$@"; }
 
 finish() {
 	local rc=$?

@@ -70,17 +70,8 @@ note() { printf '# %s\n' "$*"; }
 figure() { printf '# figure: %s: %s\n' "$1" "$2"; }
 # shellcheck source=heartbeat-tests/lib/tap.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/tap.sh"
-eventually() { # eventually SECONDS COMMAND...
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -ge "$end" ] && return 1
-		sleep 1
-	done
-}
 now_ms() { date +%s%3N; }
 secs() { awk -v ms="$1" 'BEGIN { printf "%.1f", ms / 1000 }'; }
-not() { ! "$@"; }
 
 [ "$(id -u)" = 0 ] || { echo "1..0 # SKIP needs root"; exit 77; }
 for t in socat curl jq pcs crm_mon stonith_admin md5sum; do

@@ -70,14 +70,6 @@ bail() {
 	echo "not ok $num - $*"
 	exit 1
 }
-eventually() { # eventually SECONDS COMMAND...
-	local end=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		[ "$SECONDS" -lt "$end" ] || return 1
-		sleep 1
-	done
-}
 timed() { # timed LABEL SECONDS COMMAND...: eventually, and say how long it took
 	local label=$1 t=$SECONDS rc
 	shift
