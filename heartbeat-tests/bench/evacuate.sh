@@ -69,35 +69,8 @@ novah=$here/../nova/nova
 . "$here/../lib/novacloud.sh"
 
 # ---------------------------------------------------------------- the cluster node (inside)
-# evacuate.sh --cluster WORK SOCKS HOSTS PORT...: PID 1 of the namespaces. Brings
-# node1 up with HOSTS (comma-separated) as remote nodes, forwards each PORT on
-# loopback to SOCKS/PORT.sock, says ready, holds until WORK/release exists.
-if [ "${1:-}" = --cluster ]; then
-	work=$2 socks=$3 hosts=$4
-	shift 4
-	if ! pcmk1_setup "$work" node1; then
-		echo "setup failed" >"$work/failed"
-		exit 1
-	fi
-	for h in ${hosts//,/ }; do
-		CIB_file=$work/lib-pacemaker/cib/cib.xml cibadmin -C -o nodes \
-			-X "<node id=\"$h\" uname=\"$h\" type=\"remote\"/>"
-	done
-	if ! pcmk1_start 120; then
-		echo "node1 not online" >"$work/failed"
-		pcmk1_stop
-		exit 1
-	fi
-	for p in "$@"; do
-		socat "TCP-LISTEN:$p,bind=127.0.0.1,fork,reuseaddr,backlog=256" "UNIX-CONNECT:$socks/$p.sock" \
-			2>/dev/null &
-	done
-	sleep 0.3
-	touch "$work/ready"
-	while [ ! -e "$work/release" ]; do sleep 0.5; done
-	pcmk1_stop
-	exit 0
-fi
+# evacuate.sh --hold WORK SOCKS HOSTS PORT...: PID 1 of the namespaces (pcmk1_hold)
+[ "${1:-}" = --hold ] && { shift; pcmk1_hold "$@"; exit; }
 
 # ---------------------------------------------------------------- outside
 sizes=("$@")
@@ -125,18 +98,13 @@ work=$(mktemp -d /tmp/lbt-bench-evac.XXXXXX)
 chmod 755 "$work"
 socks=$work/socks
 mkdir -m 700 "$socks"
-holder='' inner='' bg_pids=() engine_on=''
+inner='' bg_pids=() engine_on=''
 
 cleanup() {
-	local p i
+	local p
 	trap - EXIT INT TERM
 	[ -n "$engine_on" ] && agent_run engine-stop-final stop >/dev/null 2>&1
-	if [ -n "$holder" ]; then
-		touch "$work/release"
-		for i in $(seq 120); do kill -0 "$holder" 2>/dev/null || break; sleep 0.5; done
-		kill -TERM "$holder" 2>/dev/null
-		wait "$holder" 2>/dev/null
-	fi
+	pcmk1_hold_down "$work"
 	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 	if ! lbt_nova_release && [ -n "${NOVABENCH_TOKEN_FILE:-}" ]; then
 		log "the running cloud keeps the benchmark's servers, aggregates and failed hosts: 'nova down' it"
@@ -218,17 +186,9 @@ proxylog=$work/proxy.log
 	2>"$work/proxy.err" &
 bg_pids+=($!)
 allhosts=$(for ((i = 1; i <= ncomp; i++)); do printf 'compute%d,' "$i"; done)
-unshare --net --mount --uts --ipc --pid --fork --mount-proc --kill-child=SIGTERM \
-	--propagation private -- bash "$0" --cluster "$work" "$socks" "${allhosts%,}" "$ks_port" \
-	"$glance_port" "$nova_port" >"$work/cluster.out" 2>&1 &
-holder=$!
-for _ in $(seq 300); do
-	[ -e "$work/ready" ] || [ -e "$work/failed" ] || ! kill -0 "$holder" 2>/dev/null && break
-	sleep 0.5
-done
-[ -e "$work/ready" ] || bail "the cluster node did not come up: $(cat "$work/failed" 2>/dev/null)"
-inner=$(awk '{ print $1 }' "/proc/$holder/task/$holder/children" 2>/dev/null)
-[ -n "$inner" ] || bail "no PID inside the namespaces"
+pcmk1_hold_up "$0" "$work" "$socks" "${allhosts%,}" 150 "$ks_port" "$glance_port" "$nova_port" ||
+	bail "$pcmk1_why"
+inner=$pcmk1_inner
 inside() { nsenter -t "$inner" -n -m -u -i -p -- "$@"; }
 log "node1 online; Keystone :$ks_port, Glance :$glance_port (socat), Nova :$nova_port (faultproxy.py, no faults)"
 shim=$work/py311-shim

@@ -170,3 +170,80 @@ pcmk1_stop() {
 	pcmk1__stop_pid "${pcmk1_cpid:-}" 30
 	pcmk1_ppid="" pcmk1_cpid=""
 }
+
+# ---------------------------------------------------------------- a held node
+# For tests that run agents beside the node (nsenter) while services stay
+# outside: the node runs in its own namespaces for as long as the test needs it.
+#
+#   (in SCRIPT, first:) [ "${1:-}" = --hold ] && { shift; pcmk1_hold "$@"; exit; }
+#   pcmk1_hold_up SCRIPT WORK SOCKS HOSTS WAIT_S PORT... || bail "$pcmk1_why"
+#   nsenter -t "$pcmk1_inner" -n -m -u -i -p -- COMMAND...
+#   pcmk1_hold_down WORK                        (in the EXIT trap)
+
+# pcmk1_hold WORK SOCKS HOSTS PORT...: PID 1 of the namespaces. Brings node1 up
+# with HOSTS (comma-separated, may be empty) as remote nodes, forwards each
+# PORT on loopback to SOCKS/PORT.sock, says ready (WORK/ready; WORK/failed
+# with the reason if not), holds until WORK/release exists, then stops.
+pcmk1_hold() {
+	local work=$1 socks=$2 hosts=$3 h p
+	shift 3
+	if ! pcmk1_setup "$work" node1; then
+		echo "setup failed" >"$work/failed"
+		return 1
+	fi
+	for h in ${hosts//,/ }; do
+		CIB_file=$work/lib-pacemaker/cib/cib.xml cibadmin -C -o nodes \
+			-X "<node id=\"$h\" uname=\"$h\" type=\"remote\"/>"
+	done
+	if ! pcmk1_start 120; then
+		echo "node1 not online" >"$work/failed"
+		pcmk1_stop
+		return 1
+	fi
+	for p in "$@"; do
+		socat "TCP-LISTEN:$p,bind=127.0.0.1,fork,reuseaddr,backlog=256" "UNIX-CONNECT:$socks/$p.sock" \
+			2>/dev/null &
+	done
+	sleep 0.3
+	touch "$work/ready"
+	while [ ! -e "$work/release" ]; do sleep 0.5; done
+	pcmk1_stop
+}
+
+# pcmk1_hold_up SCRIPT WORK SOCKS HOSTS WAIT_S PORT...: runs `SCRIPT --hold
+# WORK SOCKS HOSTS PORT...` as PID 1 of new namespaces (output in
+# WORK/cluster.out) and waits up to WAIT_S seconds for node1. Sets
+# pcmk1_holder (the unshare process) and pcmk1_inner (PID 1 inside, for
+# nsenter); on failure returns 1 with the reason in pcmk1_why.
+pcmk1_hold_up() {
+	local script=$1 work=$2 socks=$3 hosts=$4 wait_s=$5 i
+	shift 5
+	pcmk1_inner='' pcmk1_why=''
+	unshare --net --mount --uts --ipc --pid --fork --mount-proc --kill-child=SIGTERM \
+		--propagation private -- bash "$script" --hold "$work" "$socks" "$hosts" "$@" \
+		>"$work/cluster.out" 2>&1 &
+	pcmk1_holder=$!
+	for ((i = 0; i < wait_s * 2; i++)); do
+		[ -e "$work/ready" ] || [ -e "$work/failed" ] || ! kill -0 "$pcmk1_holder" 2>/dev/null && break
+		sleep 0.5
+	done
+	if [ ! -e "$work/ready" ]; then
+		pcmk1_why="the cluster node did not come up: $(cat "$work/failed" 2>/dev/null)"
+		return 1
+	fi
+	pcmk1_inner=$(awk '{ print $1 }' "/proc/$pcmk1_holder/task/$pcmk1_holder/children" 2>/dev/null)
+	# shellcheck disable=SC2034 # pcmk1_why is for the caller
+	[ -n "$pcmk1_inner" ] || { pcmk1_why="no PID inside the namespaces"; return 1; }
+}
+
+# pcmk1_hold_down WORK: releases the held node (up to 60 s for its clean stop),
+# then TERMs what is left of it.
+pcmk1_hold_down() {
+	local i
+	[ -n "${pcmk1_holder:-}" ] || return 0
+	touch "$1/release"
+	for ((i = 0; i < 120; i++)); do kill -0 "$pcmk1_holder" 2>/dev/null || break; sleep 0.5; done
+	kill -TERM "$pcmk1_holder" 2>/dev/null
+	wait "$pcmk1_holder" 2>/dev/null
+	pcmk1_holder=''
+}

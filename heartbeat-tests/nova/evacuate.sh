@@ -52,35 +52,8 @@ novah=$here/nova
 . "$here/../lib/novacloud.sh"
 
 # ---------------------------------------------------------------- the cluster node (inside)
-# evacuate.sh --cluster WORK SOCKS PORT...: PID 1 of the namespaces. Brings the
-# node up, forwards each PORT on loopback to SOCKS/PORT.sock, says ready, and
-# holds until WORK/release exists.
-if [ "${1:-}" = --cluster ]; then
-	work=$2 socks=$3
-	shift 3
-	cib=$work/lib-pacemaker/cib/cib.xml
-	if ! pcmk1_setup "$work" node1; then
-		echo "setup failed" >"$work/failed"
-		exit 1
-	fi
-	for h in compute1 compute2 compute3 compute4; do
-		CIB_file=$cib cibadmin -C -o nodes -X "<node id=\"$h\" uname=\"$h\" type=\"remote\"/>"
-	done
-	if ! pcmk1_start 120; then
-		echo "node1 not online" >"$work/failed"
-		pcmk1_stop
-		exit 1
-	fi
-	for p in "$@"; do
-		socat "TCP-LISTEN:$p,bind=127.0.0.1,fork,reuseaddr" "UNIX-CONNECT:$socks/$p.sock" \
-			2>/dev/null &
-	done
-	sleep 0.3
-	touch "$work/ready"
-	while [ ! -e "$work/release" ]; do sleep 0.5; done
-	pcmk1_stop
-	exit 0
-fi
+# evacuate.sh --hold WORK SOCKS HOSTS PORT...: PID 1 of the namespaces (pcmk1_hold)
+[ "${1:-}" = --hold ] && { shift; pcmk1_hold "$@"; exit; }
 
 # ---------------------------------------------------------------- the test (outside)
 pcmk1_check_tools attrd_updater crm_attribute corosync-quorumtool socat nsenter jq curl || exit 77
@@ -101,7 +74,7 @@ work=$(mktemp -d /tmp/lb-evac.XXXXXX)
 chmod 755 "$work"
 socks=$work/socks
 mkdir -m 700 "$socks"
-holder='' inner='' bg_pids=() killed_hosts=() servers_made=''
+inner='' bg_pids=() killed_hosts=() servers_made=''
 
 # ---------------------------------------------------------------- cleanup
 # shellcheck disable=SC2317 # the EXIT trap
@@ -109,12 +82,7 @@ cleanup() {
 	local p h i
 	trap - EXIT INT TERM
 	[ -n "$inner" ] && agent_run stop-final stop >/dev/null 2>&1
-	if [ -n "$holder" ]; then
-		touch "$work/release"
-		for i in $(seq 120); do kill -0 "$holder" 2>/dev/null || break; sleep 0.5; done
-		kill -TERM "$holder" 2>/dev/null
-		wait "$holder" 2>/dev/null
-	fi
+	pcmk1_hold_down "$work"
 	for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
 	if ! lbt_nova_release && [ -n "$servers_made" ] && [ -n "${TOKEN_FILE:-}" ]; then
 		log "putting the cloud back: servers deleted, computes started, forced_down unset"
@@ -183,17 +151,9 @@ faults=$work/faults.json
 	2>"$work/proxy.err" &
 bg_pids+=($!)
 
-unshare --net --mount --uts --ipc --pid --fork --mount-proc --kill-child=SIGTERM \
-	--propagation private -- bash "$0" --cluster "$work" "$socks" "$ks_port" "$glance_port" \
-	"$nova_port" >"$work/cluster.out" 2>&1 &
-holder=$!
-for _ in $(seq 240); do
-	[ -e "$work/ready" ] || [ -e "$work/failed" ] || ! kill -0 "$holder" 2>/dev/null && break
-	sleep 0.5
-done
-[ -e "$work/ready" ] || bail "the cluster node did not come up: $(cat "$work/failed" 2>/dev/null)"
-inner=$(cat "/proc/$holder/task/$holder/children" 2>/dev/null | awk '{ print $1 }')
-[ -n "$inner" ] || bail "no PID inside the namespaces"
+pcmk1_hold_up "$0" "$work" "$socks" compute1,compute2,compute3,compute4 120 \
+	"$ks_port" "$glance_port" "$nova_port" || bail "$pcmk1_why"
+inner=$pcmk1_inner
 inside() { nsenter -t "$inner" -n -m -u -i -p -- "$@"; }
 log "node1 online; Keystone :$ks_port, Glance :$glance_port, Nova :$nova_port (through faultproxy.py)"
 
