@@ -401,18 +401,25 @@ forget(const struct lb_rmq_view *view, const char *name)
  * True when durable queues of the cluster live only in the data of stopped
  * node @name: their home is there and no running mirror took over (they are
  * "down"). forget_cluster_node would delete them and the reset that follows
- * when it comes back would wipe their messages. When in doubt, true.
+ * when it comes back would wipe their messages. When in doubt, true. The
+ * offline queues are listed once per run, for all the stopped nodes.
  */
 static bool
 holds_queues(const char *name)
 {
     const char *args[] = {"-q", "list_queues", "--offline", "--no-table-headers", "pid", NULL};
     static char out[65536];
+    static bool listed;
+    static int rc;
     char home[300];
     long t = time_left(2000);
     bool held;
 
-    if (ctl(r.node, args, t < 15000 ? t : 15000, out, sizeof(out)) != 0) {
+    if (!listed) {
+        rc = ctl(r.node, args, t < 15000 ? t : 15000, out, sizeof(out));
+        listed = true;
+    }
+    if (rc != 0) {
         lb_warn("not forgetting stopped node %s: its queues are unknown (%s)", name, out);
         return true;
     }
